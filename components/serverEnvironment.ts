@@ -1,0 +1,54 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseSettings } from "../config/read";
+
+/** Port the XingRin API listens on inside the network (SERVER_PORT). */
+export const SERVER_PORT = 8888;
+
+export interface ServerEnvironmentArgs {
+    imageTag: string;
+    taskExecutorImage: string;
+    /** XingRin's DOCKER_USER / IMAGE_NAMESPACE and IMAGE_REGISTRY. */
+    registry: string;
+    namespace: string;
+    publicHost: string;
+    publicPort: number;
+    database: DatabaseSettings;
+    databasePassword: pulumi.Output<string>;
+    djangoSecretKey: pulumi.Output<string>;
+    workerApiKey: pulumi.Output<string>;
+}
+
+/**
+ * The server's environment, as XingRin's docker/.env gives it. IMAGE_TAG and TASK_EXECUTOR_IMAGE
+ * come from the fleet's one tag; the three secrets keep the whole list secret in state and previews.
+ */
+export function serverEnvironment(args: ServerEnvironmentArgs): pulumi.Output<string[]> {
+    const plain: Record<string, string> = {
+        DB_HOST: args.database.host,
+        DB_PORT: String(args.database.port),
+        DB_NAME: args.database.name,
+        DB_USER: args.database.user,
+        REDIS_HOST: "redis",
+        SERVER_PORT: String(SERVER_PORT),
+        PUBLIC_HOST: args.publicHost,
+        PUBLIC_PORT: String(args.publicPort),
+        DEBUG: "False",
+        DOCKER_USER: args.namespace,
+        IMAGE_REGISTRY: args.registry,
+        IMAGE_NAMESPACE: args.namespace,
+        IMAGE_TAG: args.imageTag,
+        TASK_EXECUTOR_IMAGE: args.taskExecutorImage,
+    };
+    return pulumi.all([args.databasePassword, args.djangoSecretKey, args.workerApiKey])
+        .apply(([databasePassword, djangoSecretKey, workerApiKey]) => toEnvList({
+            ...plain,
+            DB_PASSWORD: databasePassword,
+            DJANGO_SECRET_KEY: djangoSecretKey,
+            WORKER_API_KEY: workerApiKey,
+        }));
+}
+
+/** Docker's `KEY=value` list, in a stable order so previews only show real changes. */
+export function toEnvList(variables: Record<string, string>): string[] {
+    return Object.keys(variables).sort().map(key => `${key}=${variables[key]}`);
+}

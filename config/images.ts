@@ -1,0 +1,27 @@
+/** The XingRin images, all keyed on one tag. redis is third-party and is not among them. */
+export const XINGRIN_SERVICES = ["server", "frontend", "nginx", "agent", "worker", "postgres"] as const;
+export type XingrinService = typeof XINGRIN_SERVICES[number];
+
+/** Where XingRin images are pulled from: `<registry>/<namespace>/xingrin-<service>:<tag>`. */
+export interface ImageRepository {
+    registry: string;
+    namespace: string;
+}
+
+export function xingrinImageRef(repository: ImageRepository, service: XingrinService, tag: string): string {
+    return `${repository.registry}/${repository.namespace}/xingrin-${service}:${tag}`;
+}
+
+/**
+ * The worker image the server hands out per task (XingRin's TASK_EXECUTOR_IMAGE): the override when
+ * one is set (dev stacks), otherwise the worker image on the fleet's tag.
+ */
+export function taskExecutorImageRef(repository: ImageRepository, tag: string, override?: string): string {
+    const chosen = (override ?? "").trim();
+    return chosen !== "" ? chosen : xingrinImageRef(repository, "worker", tag);
+}
+
+/** The XingRin images a main server needs: postgres only when the database runs beside it. */
+export function mainServerServices(localDatabase: boolean): XingrinService[] {
+    return XINGRIN_SERVICES.filter(service => service !== "postgres" || localDatabase);
+}

@@ -1,0 +1,26 @@
+# Sourced by every stand-in's scripts (installed as /usr/local/lib/standin.sh).
+# /VERSION is written at image build time: it is the version the image really contains,
+# whatever IMAGE_TAG the deployment passes in.
+STANDIN_VERSION=$(cat /VERSION 2>/dev/null || echo unknown)
+STANDIN_SERVICE=$(cat /SERVICE 2>/dev/null || echo standin)
+
+log() { echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) xingrin-$STANDIN_SERVICE $STANDIN_VERSION: $*"; }
+
+# json_str VALUE: VALUE as a JSON string literal (escapes \ and ", drops control characters).
+json_str() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
+
+# serve CMD...: run CMD as the service's main process. A shell running as PID 1 ignores SIGTERM
+# unless it traps it, which would make every `docker stop` (and so every container replacement
+# during a deployment) wait the full 10 s timeout; forward TERM/INT and exit promptly instead.
+serve() {
+  "$@" &
+  _child=$!
+  trap 'log "stopping (signal)"; kill -TERM "$_child" 2>/dev/null; wait "$_child" 2>/dev/null; exit 0' TERM INT
+  wait "$_child"
+  _rc=$?
+  log "main process exited with status $_rc"
+  exit "$_rc"
+}
+
+# sleep_forever: an idle main process that still reacts to signals.
+sleep_forever() { while :; do sleep 3600; done; }

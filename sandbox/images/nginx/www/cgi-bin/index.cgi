@@ -1,0 +1,29 @@
+#!/bin/sh
+# Reverse proxy CGI of the nginx stand-in (GET and POST). Passes the upstream's status line and
+# Content-Type through; answers 502 when the upstream cannot be reached, like nginx.
+. /usr/local/lib/standin.sh
+case "$REQUEST_URI" in
+  /api/*|/ws/*) upstream=${XINGRIN_SERVER_UPSTREAM:-http://server:8888} ;;
+  *)            upstream=${XINGRIN_FRONTEND_UPSTREAM:-http://frontend:3000} ;;
+esac
+body_file=/tmp/proxy-body.$$; hdr_file=/tmp/proxy-hdr.$$
+trap 'rm -f "$body_file" "$hdr_file"' EXIT
+
+if [ "$REQUEST_METHOD" = POST ]; then
+  data=$(head -c "${CONTENT_LENGTH:-0}")
+  wget -S -q -T 30 -O "$body_file" --header "Content-Type: ${CONTENT_TYPE:-application/json}" \
+    --post-data "$data" "$upstream$REQUEST_URI" 2>"$hdr_file"
+else
+  wget -S -q -T 30 -O "$body_file" "$upstream$REQUEST_URI" 2>"$hdr_file"
+fi
+
+# wget -S prints the upstream's headers ("  HTTP/1.1 200 OK", "  Content-Type: ...") to stderr.
+status=$(sed -n 's/^ *HTTP\/[0-9.]* \([0-9][0-9][0-9].*\)$/\1/p' "$hdr_file" | tail -n1 | tr -d '\r')
+ctype=$(sed -n 's/^ *[Cc]ontent-[Tt]ype: *//p' "$hdr_file" | tail -n1 | tr -d '\r')
+if [ -z "$status" ]; then
+  printf 'Status: 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\n502 Bad Gateway: %s unreachable (nginx stand-in %s)\n' "$upstream" "$STANDIN_VERSION"
+  exit 0
+fi
+printf 'Status: %s\r\nContent-Type: %s\r\nX-Proxied-By: xingrin-nginx-standin/%s\r\n\r\n' \
+  "$status" "${ctype:-application/octet-stream}" "$STANDIN_VERSION"
+cat "$body_file" 2>/dev/null

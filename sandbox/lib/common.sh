@@ -1,0 +1,128 @@
+# shellcheck shell=bash
+# Shared settings and helpers for up.sh / down.sh / check.sh. Sourced, never run.
+#
+# Everything the sandbox creates lives in $STATE (outside the repo), so a lead can wipe it with
+# `down.sh --purge` and CI starts from nothing on a fresh machine.
+
+SANDBOX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STATE=${XINGRIN_SANDBOX_DIR:-/var/lib/xingrin-sandbox}
+
+# The fleet's shape. Overridable for experiments; the defaults are what sandbox.json describes.
+REGISTRY_ADDR=${XINGRIN_SANDBOX_REGISTRY:-127.0.0.1:5000}
+NAMESPACE=yyhuni
+TAGS=(v1.1.0 v1.2.0)
+SERVICES=(server frontend nginx agent worker postgres)
+REDIS_REPO=library/redis
+REDIS_TAG=7-alpine
+WORKER_COUNT=${XINGRIN_SANDBOX_WORKERS:-2}
+SSH_PORT_WANTED=${XINGRIN_SANDBOX_SSH_PORT:-22}
+MAIN_DOCKER_SOCK=/var/run/docker.sock
+MAIN_DOCKER_HOST=unix://$MAIN_DOCKER_SOCK
+
+# Paths inside $STATE.
+REGISTRY_LOG=$STATE/registry.log           # access log only: one line per HTTP request
+REGISTRY_APP_LOG=$STATE/registry-app.log   # the registry's own (structured) log
+SSH_DIR=$STATE/ssh
+SSH_KEY=$SSH_DIR/id_ed25519
+KNOWN_HOSTS=$SSH_DIR/known_hosts
+MAIN_STARTED_MARK=$STATE/main-dockerd.started-by-sandbox
+FLEET_JSON=$STATE/sandbox.json
+
+# Per-worker naming. Worker N (1-based): loopback address 127.0.1.N, bridge xr-wN with
+# 10.200.N.1/24, and its own default address pool so networks it creates never overlap
+# the main daemon's (all daemons share this host's routing table).
+worker_name()    { echo "worker-$1"; }
+worker_dir()     { echo "$STATE/workers/worker-$1"; }
+worker_addr()    { echo "127.0.1.$1"; }
+worker_bridge()  { echo "xr-w$1"; }
+worker_bridge_cidr() { echo "10.200.$1.1/24"; }
+worker_pool()    { echo "10.$((200 + $1)).0.0/16"; }
+worker_sock()    { echo "$(worker_dir "$1")/docker.sock"; }
+
+# --- logging and failure reporting -------------------------------------------------------
+
+CURRENT_STEP="(start)"
+log()  { printf '%s [sandbox] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+warn() { printf '%s [sandbox] WARNING: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die()  { printf '%s [sandbox] ERROR in step "%s": %s\n' "$(date +%H:%M:%S)" "$CURRENT_STEP" "$*" >&2; exit 1; }
+step() { CURRENT_STEP=$1; log "==> $1"; }
+
+# On any unexpected failure (set -e), name the step that was running.
+on_exit_report() {
+  local rc=$?
+  if [ "$rc" -ne 0 ]; then
+    printf '%s [sandbox] FAILED (exit %s) during step: %s. Logs are under %s\n' \
+      "$(date +%H:%M:%S)" "$rc" "$CURRENT_STEP" "$STATE" >&2
+  fi
+}
+
+# wait_until SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s.
+wait_until() {
+  local timeout=$1 what=$2; shift 2
+  local deadline=$((SECONDS + timeout))
+  until "$@" >/dev/null 2>&1; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      warn "timed out after ${timeout}s waiting for: $what"
+      return 1
+    fi
+    sleep 0.2
+  done
+}
+
+# --- processes ---------------------------------------------------------------------------
+
+# pid_alive PIDFILE PATTERN: the pid in PIDFILE is running and its command line contains PATTERN
+# (guards against a stale pidfile whose pid was reused by something else).
+pid_alive() {
+  local pidfile=$1 pattern=$2 pid
+  [ -s "$pidfile" ] || return 1
+  pid=$(cat "$pidfile")
+  [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern"
+}
+
+# stop_pidfile PIDFILE PATTERN NAME: TERM the process, wait up to 30 s, then KILL.
+stop_pidfile() {
+  local pidfile=$1 pattern=$2 name=$3 pid i
+  if ! pid_alive "$pidfile" "$pattern"; then
+    rm -f "$pidfile"
+    return 0
+  fi
+  pid=$(cat "$pidfile")
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do
+    [ -d "/proc/$pid" ] || break
+    sleep 0.2
+  done
+  if [ -d "/proc/$pid" ]; then
+    warn "$name (pid $pid) ignored SIGTERM for 30s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 0.5
+  fi
+  rm -f "$pidfile"
+}
+
+# start_daemon LOGFILE CMD...: run CMD detached from this script (own session, no inherited
+# stdio) so up.sh can exit and its caller's pipes close. Prints the pid.
+start_daemon() {
+  local logfile=$1; shift
+  # Without job control a background job is not a process-group leader, so setsid does not
+  # fork again and $! is the daemon's own pid.
+  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  echo $!
+}
+
+docker_main()   { docker -H "$MAIN_DOCKER_HOST" "$@"; }
+docker_worker() { local n=$1; shift; docker -H "unix://$(worker_sock "$n")" "$@"; }
+
+# ssh_worker N CMD...: run CMD on worker N the way the deployment will: key auth, host key
+# verified against our known_hosts, no user ssh config.
+ssh_worker() {
+  local n=$1; shift
+  local port
+  port=$(cat "$(worker_dir "$n")/ssh.port")
+  ssh -F /dev/null -i "$SSH_KEY" -o IdentitiesOnly=yes -o BatchMode=yes \
+      -o UserKnownHostsFile="$KNOWN_HOSTS" -o StrictHostKeyChecking=yes \
+      -o ConnectTimeout=5 -p "$port" "root@$(worker_addr "$n")" "$@"
+}

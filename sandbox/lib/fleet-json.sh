@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Step: describe the fleet in $STATE/sandbox.json (the input for generating the Pulumi stack
+# config and the tests) and print a short summary.
+
+write_fleet_json() {
+  local n workers='[]' w tags_json services_json
+  for n in $(seq 1 "$WORKER_COUNT"); do
+    w=$(jq -n \
+      --arg name "$(worker_name "$n")" \
+      --arg address "$(worker_addr "$n")" \
+      --argjson port "$(cat "$(worker_dir "$n")/ssh.port")" \
+      --arg hostKey "$(cut -d' ' -f1,2 "$(worker_dir "$n")/ssh_host_ed25519_key.pub")" \
+      --arg dockerHost "unix://$(worker_sock "$n")" \
+      --arg dataRoot "$(worker_dir "$n")/data" \
+      --arg bridge "$(worker_bridge "$n")" \
+      --arg gw "$(worker_bridge_cidr "$n" | cut -d/ -f1)" \
+      '{name:$name, address:$address, port:$port, user:"root", hostKey:$hostKey,
+        dockerHost:$dockerHost, dataRoot:$dataRoot, bridge:$bridge, hostAddressFromContainers:$gw}')
+    workers=$(jq -c --argjson w "$w" '. + [$w]' <<<"$workers")
+  done
+  tags_json=$(printf '%s\n' "${TAGS[@]}" | jq -R . | jq -cs .)
+  services_json=$(printf '%s\n' "${SERVICES[@]}" | jq -R . | jq -cs .)
+  jq -n \
+    --arg dockerHost "$MAIN_DOCKER_HOST" \
+    --arg registry "$REGISTRY_ADDR" \
+    --arg namespace "$NAMESPACE" \
+    --arg redisImage "$REGISTRY_ADDR/$REDIS_REPO:$REDIS_TAG" \
+    --argjson tags "$tags_json" \
+    --argjson services "$services_json" \
+    --arg registryLog "$REGISTRY_LOG" \
+    --arg key "$SSH_KEY" \
+    --arg knownHosts "$KNOWN_HOSTS" \
+    --arg sshConfig "$SSH_DIR/config" \
+    --arg stateDir "$STATE" \
+    --argjson mainStarted "$([ -f "$MAIN_STARTED_MARK" ] && echo true || echo false)" \
+    --argjson workers "$workers" \
+    '{dockerHost:$dockerHost, registry:$registry, namespace:$namespace,
+      imagePrefix:($registry + "/" + $namespace), services:$services, redisImage:$redisImage,
+      tags:$tags, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
+      sshConfigFile:$sshConfig, stateDir:$stateDir, mainDockerdStartedBySandbox:$mainStarted,
+      workers:$workers}' >"$FLEET_JSON.tmp"
+  mv "$FLEET_JSON.tmp" "$FLEET_JSON"
+}
+
+print_summary() {
+  local n
+  cat >&2 <<TXT
+
+XingRin sandbox fleet is up ($FLEET_JSON)
+  main docker:  $MAIN_DOCKER_HOST$([ -f "$MAIN_STARTED_MARK" ] && echo " (started by up.sh)")
+  registry:     http://$REGISTRY_ADDR  access log $REGISTRY_LOG
+  images:       $REGISTRY_ADDR/$NAMESPACE/xingrin-{$(IFS=,; echo "${SERVICES[*]}")}:{$(IFS=,; echo "${TAGS[*]}")}
+                $REGISTRY_ADDR/$REDIS_REPO:$REDIS_TAG
+  ssh key:      $SSH_KEY  (known_hosts $KNOWN_HOSTS)
+TXT
+  for n in $(seq 1 "$WORKER_COUNT"); do
+    printf '  %-13s root@%s:%s  DOCKER_HOST=unix://%s\n' "$(worker_name "$n"):" \
+      "$(worker_addr "$n")" "$(cat "$(worker_dir "$n")/ssh.port")" "$(worker_sock "$n")" >&2
+  done
+  echo "  try:          ssh -F $SSH_DIR/config worker-1 docker info" >&2
+}

@@ -1,0 +1,108 @@
+# shellcheck shell=bash
+# Step: the stand-in XingRin images, built locally and pushed to the sandbox registry.
+#
+# Nothing can be pulled from Docker Hub here, so each image is a root filesystem made of
+# Debian's static busybox plus the small scripts in sandbox/images/{common,<service>}/,
+# turned into an image with `docker import` (one layer; config from images/<service>/image.conf).
+#   images/common/bin/*      -> /usr/local/bin/   (curl shim, in every image)
+#   images/common/lib/*      -> /usr/local/lib/   (standin.sh helpers)
+#   images/<svc>/bin/*       -> /usr/local/bin/
+#   images/<svc>/www/        -> /www/
+#   images/<svc>/entrypoint.sh -> /entrypoint.sh
+#   /VERSION = the tag, /SERVICE = the service name, env XINGRIN_STANDIN_VERSION = the tag.
+#
+# Caching: the rootfs tarball is deterministic (sorted, fixed mtime/owner), so its sha256 plus
+# the image config identifies the content. After a push we store "<hash> <manifest digest>";
+# a later run skips the image when the registry still serves that digest for the tag (checked
+# with HEAD, so the access log gets no extra manifest GETs).
+
+IMAGES_SRC=$SANDBOX_ROOT/images
+IMAGE_WORK=$STATE/images
+PROBE_REPO=xingrin-sandbox/probe
+PROBE_TAG=latest
+
+# build_rootfs SERVICE VERSION DIR
+build_rootfs() {
+  local svc=$1 version=$2 dir=$3 busybox a
+  busybox=$(busybox_static_path)
+  rm -rf "$dir"
+  mkdir -p "$dir"/{bin,sbin,etc,root,tmp,var/run,usr/bin,usr/local/bin,usr/local/lib,www,proc,sys,dev,data}
+  chmod 1777 "$dir/tmp"
+  cp "$busybox" "$dir/bin/busybox"
+  # One symlink per applet (sh, wget, httpd, nc, ...). "busybox" itself is in --list: skip it,
+  # or the symlink would replace the binary.
+  for a in $("$busybox" --list); do
+    [ "$a" = busybox ] || ln -s busybox "$dir/bin/$a"
+  done
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n' >"$dir/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\npostgres:x:999:\n' >"$dir/etc/group"
+  cp -a "$IMAGES_SRC/common/bin/." "$dir/usr/local/bin/"
+  cp -a "$IMAGES_SRC/common/lib/." "$dir/usr/local/lib/"
+  if [ -d "$IMAGES_SRC/$svc" ]; then
+    [ -d "$IMAGES_SRC/$svc/bin" ] && cp -a "$IMAGES_SRC/$svc/bin/." "$dir/usr/local/bin/"
+    [ -d "$IMAGES_SRC/$svc/www" ] && cp -a "$IMAGES_SRC/$svc/www/." "$dir/www/"
+    [ -f "$IMAGES_SRC/$svc/entrypoint.sh" ] && cp "$IMAGES_SRC/$svc/entrypoint.sh" "$dir/entrypoint.sh"
+  fi
+  echo "$version" >"$dir/VERSION"
+  echo "$svc" >"$dir/SERVICE"
+}
+
+# image_changes SERVICE VERSION: the docker import --change values, one per line.
+image_changes() {
+  local svc=$1 version=$2
+  echo "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin"
+  echo "ENV XINGRIN_STANDIN_VERSION=$version"
+  echo "LABEL org.opencontainers.image.version=$version org.opencontainers.image.title=xingrin-$svc-standin"
+  if [ -f "$IMAGES_SRC/$svc/image.conf" ]; then
+    grep -v -E '^[[:space:]]*(#|$)' "$IMAGES_SRC/$svc/image.conf"
+  else
+    echo 'CMD ["/bin/sh"]'
+  fi
+}
+
+# ensure_image REPO TAG SERVICE VERSION: REPO:TAG in the registry holds this content.
+ensure_image() {
+  local repo=$1 tag=$2 svc=$3 version=$4
+  local ref=$REGISTRY_ADDR/$repo:$tag
+  local work=$IMAGE_WORK/${repo//\//_}/$tag
+  local stamp=$work.stamp hash served line
+  local -a changes=()
+  mkdir -p "$work"
+  build_rootfs "$svc" "$version" "$work/rootfs"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
+  hash=$( { sha256sum <"$work/rootfs.tar"; image_changes "$svc" "$version"; } | sha256sum | cut -c1-64)
+
+  served=$(registry_digest "$repo" "$tag")
+  if [ -n "$served" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash $served" ]; then
+    log "  $ref up to date ($served)"
+    rm -rf "$work/rootfs" "$work/rootfs.tar"
+    return 0
+  fi
+
+  while IFS= read -r line; do changes+=(--change "$line"); done < <(image_changes "$svc" "$version")
+  docker_main import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null ||
+    die "docker import of $ref failed"
+  docker_main push "$ref" >"$work/push.log" 2>&1 ||
+    { cat "$work/push.log" >&2; die "docker push $ref failed"; }
+  served=$(registry_digest "$repo" "$tag")
+  [ -n "$served" ] || die "registry does not serve $ref right after the push"
+  echo "$hash $served" >"$stamp"
+  # Drop the local tag: the main daemon should get XingRin images only by pulling from the
+  # registry, like a real server, so a deployment's pulls (and their absence) are real.
+  docker_main image rm "$ref" >/dev/null 2>&1 || true
+  rm -rf "$work/rootfs" "$work/rootfs.tar"
+  log "  $ref pushed ($served)"
+}
+
+ensure_images() {
+  local svc tag
+  for tag in "${TAGS[@]}"; do
+    for svc in "${SERVICES[@]}"; do
+      ensure_image "$NAMESPACE/xingrin-$svc" "$tag" "$svc" "$tag"
+    done
+  done
+  ensure_image "$REDIS_REPO" "$REDIS_TAG" redis "7.2-standin"
+  # A tiny image only for up.sh's own checks on the workers, so they do not touch (pull,
+  # and log manifest GETs for) the XingRin images that tests count.
+  ensure_image "$PROBE_REPO" "$PROBE_TAG" probe probe
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Bring up a local XingRin "fleet" to deploy to, from Debian's packages only:
+#   - the MAIN Docker daemon on /var/run/docker.sock (reused if one answers),
+#   - a registry on 127.0.0.1:5000 holding stand-in XingRin images v1.1.0 and v1.2.0
+#     (127.0.0.1:5000/yyhuni/xingrin-<service>:<tag>) and 127.0.0.1:5000/library/redis:7-alpine,
+#   - worker hosts worker-N = sshd on 127.0.1.N:22 + its own Docker daemon.
+# Writes $STATE/sandbox.json describing it. Idempotent: re-running only fixes what is missing.
+#
+# Usage: sandbox/up.sh        (as root)
+# Env:   XINGRIN_SANDBOX_DIR  state dir (default /var/lib/xingrin-sandbox)
+#        XINGRIN_SANDBOX_WORKERS (default 2), XINGRIN_SANDBOX_SSH_PORT (default 22)
+# Undo:  sandbox/down.sh [--purge]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+for f in packages main-daemon registry images workers fleet-json; do
+  # shellcheck disable=SC1090
+  . "$here/lib/$f.sh"
+done
+trap on_exit_report EXIT
+
+[ "$(id -u)" = 0 ] || { echo "up.sh must run as root (it starts daemons and creates bridges)" >&2; exit 1; }
+start=$SECONDS
+mkdir -p "$STATE"
+chmod 755 "$STATE"   # sshd's StrictModes rejects group/world-writable parents of authorized_keys
+
+step "packages";           ensure_packages
+step "main docker daemon"; ensure_main_daemon
+step "registry";           ensure_registry
+step "stand-in images";    ensure_images
+step "worker hosts";       ensure_workers
+step "sandbox.json";       write_fleet_json
+CURRENT_STEP="done"
+print_summary
+log "up.sh finished in $((SECONDS - start))s"

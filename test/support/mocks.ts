@@ -1,0 +1,73 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource as the program registered it: what the engine would be asked to create. */
+export interface RecordedResource {
+    type: string;
+    name: string;
+    urn: string;
+    inputs: Record<string, any>;
+    /** URNs this resource waits for (dependsOn and inputs from other resources). */
+    dependencies: string[];
+    deleteBeforeReplace: boolean;
+    retainOnDelete: boolean;
+}
+
+export const PROJECT = "xingrin-deploy";
+export const STACK = "prod";
+
+const recorded: RecordedResource[] = [];
+
+/** What a provider would compute, so components that read these outputs see realistic values. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+    const digestOf = (text: string) => `sha256:${crypto.createHash("sha256").update(text).digest("hex")}`;
+    switch (type) {
+        case "docker:index/remoteImage:RemoteImage": {
+            const repository = String(inputs.name).replace(/:[^:/]+$/, "");
+            return { imageId: digestOf(`id:${inputs.name}`), repoDigest: `${repository}@${digestOf(`repo:${inputs.name}`)}` };
+        }
+        case "command:remote:Command":
+            return { stdout: "", stderr: "" };
+        default:
+            return {};
+    }
+}
+
+pulumi.runtime.setMocks({
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, any> } {
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        // The program makes no invokes; one appearing means it started asking a provider for something.
+        throw new Error(`unexpected invoke ${args.token}`);
+    },
+}, PROJECT, STACK, false);
+
+// The mock callback sees only type, name and inputs. Wrapping the monitor also records what the
+// request says about ordering and lifecycle (dependencies, deleteBeforeReplace, retainOnDelete).
+const monitor = pulumi.runtime.getMonitor() as any;
+const registerResource = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req: any, callback: (err: any, response: any) => void) => {
+    registerResource(req, (err: any, response: any) => {
+        if (!err && req.getCustom()) {
+            recorded.push({
+                type: req.getType(),
+                name: req.getName(),
+                urn: response.getUrn(),
+                inputs: pulumi.runtime.deserializeProperties(req.getObject()),
+                dependencies: req.getDependenciesList(),
+                deleteBeforeReplace: req.getDeletebeforereplace(),
+                retainOnDelete: req.getRetainondelete(),
+            });
+        }
+        callback(err, response);
+    });
+};
+
+export function recordedResources(): RecordedResource[] {
+    return [...recorded];
+}
+
+export function clearRecordedResources(): void {
+    recorded.length = 0;
+}

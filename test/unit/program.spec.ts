@@ -1,0 +1,209 @@
+import * as assert from "assert";
+import { byType, isSecretInput, named, plain, runProgram, valueOf, ProgramRun, StackConfig } from "../support/program";
+import { prodConfig, SECRET_KEYS, SECRETS } from "../support/fixtures";
+
+const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
+const CONTAINER = "docker:index/container:Container";
+const COMMAND = "command:remote:Command";
+const REGISTRY = "registry.example.com/xingrin";
+
+function env(container: { inputs: Record<string, any> }): Record<string, string> {
+    const list: string[] = plain(container.inputs.envs) ?? [];
+    return Object.fromEntries(list.map(entry => [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]));
+}
+
+function imageLabel(container: { inputs: Record<string, any> }): string {
+    return container.inputs.labels.find((l: { label: string }) => l.label === "xingrin.image").value;
+}
+
+/** Every image reference the program would put on any host, from images, containers and SSH commands. */
+function allImageRefs(run: ProgramRun): string[] {
+    const pulled = byType(run.resources, REMOTE_IMAGE).map(r => r.inputs.name as string);
+    const labelled = byType(run.resources, CONTAINER).map(imageLabel);
+    const remote = byType(run.resources, COMMAND).flatMap(r => (r.inputs.create as string).match(/'[^'= ]+\/xingrin-[a-z]+:[^' ]+'/g) ?? [])
+        .map(quoted => quoted.slice(1, -1));
+    return [...pulled, ...labelled, ...remote];
+}
+
+describe("the program on prod-like config", () => {
+    let v110: ProgramRun;
+    let v120: ProgramRun;
+    before(async () => {
+        v110 = await runProgram(prodConfig({ imageTag: "v1.1.0" }), SECRET_KEYS);
+        v120 = await runProgram(prodConfig({ imageTag: "v1.2.0" }), SECRET_KEYS);
+    });
+
+    it("puts the configured tag on every XingRin image on every host; redis is the only other image", () => {
+        const refs = allImageRefs(v110);
+        const xingrin = refs.filter(ref => ref.includes("/xingrin-"));
+        const others = [...new Set(refs.filter(ref => !ref.includes("/xingrin-")))];
+        assert.deepStrictEqual(others, ["redis:7-alpine"]);
+        assert.ok(xingrin.length >= 6 + 6 + 4, `expected images, labels and worker pulls, got ${xingrin.length}`);
+        for (const ref of xingrin) {
+            assert.match(ref, /^registry\.example\.com\/xingrin\/xingrin-[a-z]+:v1\.1\.0$/);
+        }
+    });
+
+    it("pulls one image per XingRin service the main server needs, kept on the host for rollbacks", () => {
+        const images = byType(v110.resources, REMOTE_IMAGE);
+        assert.deepStrictEqual(images.map(i => i.inputs.name).sort(), [
+            `${REGISTRY}/xingrin-agent:v1.1.0`, `${REGISTRY}/xingrin-frontend:v1.1.0`, `${REGISTRY}/xingrin-nginx:v1.1.0`,
+            `${REGISTRY}/xingrin-postgres:v1.1.0`, `${REGISTRY}/xingrin-server:v1.1.0`, `${REGISTRY}/xingrin-worker:v1.1.0`,
+            "redis:7-alpine",
+        ].sort());
+        assert.ok(images.every(i => i.inputs.keepLocally === true));
+    });
+
+    it("changes every XingRin image reference and every pre-pull's command when the tag changes", () => {
+        const before = allImageRefs(v110).filter(ref => ref.includes("/xingrin-"));
+        const after = allImageRefs(v120).filter(ref => ref.includes("/xingrin-"));
+        assert.deepStrictEqual(after, before.map(ref => ref.replace(/:v1\.1\.0$/, ":v1.2.0")));
+        for (const name of ["worker-1-pre-pull", "worker-2-pre-pull", "worker-1-agent", "worker-2-agent"]) {
+            const old = named(v110.resources, name).inputs.create as string;
+            const updated = named(v120.resources, name).inputs.create as string;
+            assert.notStrictEqual(updated, old, `${name} must re-run on a tag change`);
+            assert.strictEqual(updated, old.split("v1.1.0").join("v1.2.0"));
+        }
+    });
+
+    it("runs nothing on a worker when the tag is unchanged: same inputs, same commands", async () => {
+        const again = await runProgram(prodConfig({ imageTag: "v1.1.0" }), SECRET_KEYS);
+        for (const command of byType(v110.resources, COMMAND)) {
+            assert.deepStrictEqual(named(again.resources, command.name).inputs, command.inputs);
+        }
+    });
+
+    it("gives the server TASK_EXECUTOR_IMAGE = the worker image every worker pre-pulls, and IMAGE_TAG", () => {
+        const server = env(named(v110.resources, "main-server-server"));
+        assert.strictEqual(server.TASK_EXECUTOR_IMAGE, `${REGISTRY}/xingrin-worker:v1.1.0`);
+        assert.strictEqual(server.IMAGE_TAG, "v1.1.0");
+        for (const worker of ["worker-1", "worker-2"]) {
+            const pull = named(v110.resources, `${worker}-pre-pull`).inputs.create as string;
+            assert.ok(pull.includes(`docker pull '${server.TASK_EXECUTOR_IMAGE}'`), `${worker} must pull the executor image`);
+        }
+    });
+
+    it("makes the server wait for every worker's pre-pull and for the worker image on its own host", () => {
+        const server = named(v110.resources, "main-server-server");
+        for (const dependency of ["worker-1-pre-pull", "worker-2-pre-pull", "main-images-worker"]) {
+            assert.ok(server.dependencies.includes(named(v110.resources, dependency).urn), `server must depend on ${dependency}`);
+        }
+    });
+
+    it("starts each worker's agent only after that host's pre-pull", () => {
+        for (const worker of ["worker-1", "worker-2"]) {
+            const agent = named(v110.resources, `${worker}-agent`);
+            assert.ok(agent.dependencies.includes(named(v110.resources, `${worker}-pre-pull`).urn));
+        }
+    });
+
+    it("names the network xingrin_network and attaches every container to it", () => {
+        const network = byType(v110.resources, "docker:index/network:Network");
+        assert.deepStrictEqual(network.map(n => n.inputs.name), ["xingrin_network"]);
+        for (const container of byType(v110.resources, CONTAINER)) {
+            assert.strictEqual(container.inputs.networksAdvanced[0].name, "xingrin_network", container.name);
+        }
+    });
+
+    it("keeps the postgres volume through a tag change and a destroy", () => {
+        const [volume] = byType(v110.resources, "docker:index/volume:Volume");
+        const [after] = byType(v120.resources, "docker:index/volume:Volume");
+        assert.deepStrictEqual(after.inputs, volume.inputs, "volume inputs must not depend on the tag");
+        assert.strictEqual(volume.retainOnDelete, true);
+        const postgres = named(v110.resources, "main-server-postgres");
+        assert.deepStrictEqual(postgres.inputs.volumes, [{ volumeName: "xingrin_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
+    });
+
+    it("replaces fixed-name containers by deleting the old one first", () => {
+        for (const container of byType(v110.resources, CONTAINER)) {
+            assert.strictEqual(container.deleteBeforeReplace, true, container.name);
+        }
+    });
+
+    it("keeps secrets secret: container environments, the SSH key, and the worker key off the command text", () => {
+        for (const name of ["main-server-server", "main-server-postgres", "main-server-agent"]) {
+            assert.ok(isSecretInput(named(v110.resources, name).inputs.envs), `${name} envs must be secret`);
+        }
+        for (const command of byType(v110.resources, COMMAND)) {
+            assert.ok(isSecretInput(command.inputs.connection), `${command.name} connection must be secret`);
+            assert.ok(!JSON.stringify(command.inputs.create).includes(SECRETS.workerApiKey), `${command.name} create`);
+        }
+        const agent = named(v110.resources, "worker-1-agent");
+        assert.ok(isSecretInput(agent.inputs.stdin));
+        assert.strictEqual(plain(agent.inputs.stdin), SECRETS.workerApiKey);
+    });
+
+    it("exports the tag, the public URL and a version matrix per host", async () => {
+        assert.strictEqual(v120.outputs.imageTag, "v1.2.0");
+        assert.strictEqual(v120.outputs.url, "https://scan.example.com:8083");
+        const matrix = await valueOf<Record<string, Record<string, { image: string; digest: string }>>>(v120.outputs.versions);
+        assert.deepStrictEqual(Object.keys(matrix).sort(), ["main-server", "worker-1", "worker-2"]);
+        assert.strictEqual(matrix["main-server"].server.image, `${REGISTRY}/xingrin-server:v1.2.0`);
+        assert.match(matrix["main-server"].server.digest, /^registry\.example\.com\/xingrin\/xingrin-server@sha256:[0-9a-f]{64}$/);
+        assert.strictEqual(matrix["worker-2"].worker.image, `${REGISTRY}/xingrin-worker:v1.2.0`);
+        assert.strictEqual(matrix["worker-2"].agent.image, `${REGISTRY}/xingrin-agent:v1.2.0`);
+    });
+});
+
+describe("the program on dev-like config", () => {
+    it("accepts a prerelease where allowPrerelease is set, and lets taskExecutorImage win", async () => {
+        const run = await runProgram(prodConfig({
+            imageTag: "v1.3.0-dev.2",
+            allowPrerelease: true,
+            taskExecutorImage: "localhost:5000/me/xingrin-worker:mine",
+        }), SECRET_KEYS);
+        const server = env(named(run.resources, "main-server-server"));
+        assert.strictEqual(server.TASK_EXECUTOR_IMAGE, "localhost:5000/me/xingrin-worker:mine");
+        assert.strictEqual(server.IMAGE_TAG, "v1.3.0-dev.2");
+        assert.strictEqual(run.outputs.taskExecutorImage, "localhost:5000/me/xingrin-worker:mine");
+    });
+
+    it("runs no postgres container or volume with an external database", async () => {
+        const run = await runProgram(prodConfig({ databaseHost: "db.internal" }), SECRET_KEYS);
+        assert.deepStrictEqual(byType(run.resources, "docker:index/volume:Volume"), []);
+        assert.ok(!byType(run.resources, CONTAINER).some(c => c.name === "main-server-postgres"));
+        assert.strictEqual(env(named(run.resources, "main-server-server")).DB_HOST, "db.internal");
+    });
+
+    it("builds each image from a source checkout in build mode, with IMAGE_TAG as build arg", async () => {
+        const run = await runProgram(prodConfig({ workers: [], buildSource: "/src/xingrin" }), SECRET_KEYS);
+        const server = named(run.resources, "main-images-server");
+        assert.deepStrictEqual(server.inputs.build, {
+            context: "/src/xingrin",
+            dockerfile: "docker/server/Dockerfile",
+            buildArgs: { IMAGE_TAG: "v1.1.0" },
+            tags: [`${REGISTRY}/xingrin-server:v1.1.0`],
+        });
+    });
+});
+
+describe("bad stack config fails before anything is deployed", () => {
+    const cases: Array<[string, StackConfig, string | RegExp]> = [
+        ["latest on prod", { imageTag: "latest" }, /^imageTag "latest" is not a version tag: it must start with "v"; .*"v1\.5\.8"/],
+        ["a tag without v", { imageTag: "1.2.0" }, /^imageTag "1\.2\.0" is not a version tag/],
+        ["a two-part version", { imageTag: "v1.2" }, /^imageTag "v1\.2" is not a valid semantic version/],
+        ["a prerelease on prod", { imageTag: "v1.3.0-dev.2" }, /^imageTag "v1\.3\.0-dev\.2" is a prerelease, which this stack does not accept/],
+        ["duplicate worker names", { workers: [
+            { name: "w", address: "10.0.0.1", hostKey: "ssh-ed25519 AAAA" }, { name: "w", address: "10.0.0.2", hostKey: "ssh-ed25519 AAAA" }] },
+        'workers[1] ("w") has the same name "w" as workers[0] ("w"): each worker host must have its own name'],
+        ["a bad worker port", { workers: [{ name: "w", address: "10.0.0.1", port: 0, hostKey: "ssh-ed25519 AAAA" }] },
+            /^workers\[0\] \("w"\): port 0 is not a TCP port/],
+        ["build mode with workers", { buildSource: "/src/xingrin" }, /^buildSource builds images on the main server only/],
+        ["a bad public port", { publicPort: 80800 }, "publicPort 80800 is not a TCP port: use a whole number from 1 to 65535"],
+        ["a bad docker host", { dockerHost: "/var/run/docker.sock" }, /^dockerHost "\/var\/run\/docker\.sock" is not a Docker endpoint/],
+    ];
+    for (const [what, overrides, message] of cases) {
+        it(`rejects ${what}`, async () => {
+            await assert.rejects(runProgram(prodConfig(overrides), SECRET_KEYS), { name: "ConfigError", message });
+        });
+    }
+
+    it("asks for the SSH key when workers are listed without one", async () => {
+        const config = prodConfig();
+        delete config.workerSshPrivateKey;
+        await assert.rejects(runProgram(config, SECRET_KEYS), {
+            message: "workerSshPrivateKey is not set but workers are: the program logs in to each worker with it; " +
+                "run `pulumi config set --secret workerSshPrivateKey < ~/.ssh/id_ed25519`",
+        });
+    });
+});
