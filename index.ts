@@ -1,5 +1,4 @@
 import * as docker from "@pulumi/docker";
-import * as pulumi from "@pulumi/pulumi";
 import { mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
 import { publicUrl, readFleetConfig } from "./config/read";
 import { XingrinImages } from "./components/images";

@@ -11,31 +11,46 @@
 #   images/<svc>/entrypoint.sh -> /entrypoint.sh
 #   /VERSION = the tag, /SERVICE = the service name, env XINGRIN_STANDIN_VERSION = the tag.
 #
-# Caching: the rootfs tarball is deterministic (sorted, fixed mtime/owner), so its sha256 plus
-# the image config identifies the content. After a push we store "<hash> <manifest digest>";
-# a later run skips the image when the registry still serves that digest for the tag (checked
-# with HEAD, so the access log gets no extra manifest GETs).
+# Caching: an image's content is fully determined by its inputs (busybox binary, the scripts
+# under images/common and images/<service>, the version, the image config, and this recipe),
+# so their hash identifies it. After a push we store "<input hash> <manifest digest>"; a later
+# run skips the image when the registry still serves that digest for the tag (checked with
+# HEAD, so the registry's access log gets no extra manifest GET lines).
 
 IMAGES_SRC=$SANDBOX_ROOT/images
 IMAGE_WORK=$STATE/images
 PROBE_REPO=xingrin-sandbox/probe
 PROBE_TAG=latest
 
+# busybox_base_tree: a minimal userland (static busybox + one symlink per applet), built once
+# per busybox binary and copied into every rootfs.
+busybox_base_tree() {
+  local busybox base a
+  busybox=$(busybox_static_path)
+  base=$IMAGE_WORK/base-$(sha256sum <"$busybox" | cut -c1-16)
+  if [ ! -f "$base.done" ]; then
+    rm -rf "$base"
+    mkdir -p "$base"/{bin,sbin,etc,root,tmp,var/run,usr/bin,usr/local/bin,usr/local/lib,www,proc,sys,dev,data}
+    chmod 1777 "$base/tmp"
+    cp "$busybox" "$base/bin/busybox"
+    # One symlink per applet (sh, wget, httpd, nc, ...). "busybox" itself is in --list: skip
+    # it, or the symlink would replace the binary.
+    for a in $("$busybox" --list); do
+      [ "$a" = busybox ] || ln -s busybox "$base/bin/$a"
+    done
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n' >"$base/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\npostgres:x:999:\n' >"$base/etc/group"
+    touch "$base.done"
+  fi
+  echo "$base"
+}
+
 # build_rootfs SERVICE VERSION DIR
 build_rootfs() {
-  local svc=$1 version=$2 dir=$3 busybox a
-  busybox=$(busybox_static_path)
+  local svc=$1 version=$2 dir=$3
   rm -rf "$dir"
-  mkdir -p "$dir"/{bin,sbin,etc,root,tmp,var/run,usr/bin,usr/local/bin,usr/local/lib,www,proc,sys,dev,data}
-  chmod 1777 "$dir/tmp"
-  cp "$busybox" "$dir/bin/busybox"
-  # One symlink per applet (sh, wget, httpd, nc, ...). "busybox" itself is in --list: skip it,
-  # or the symlink would replace the binary.
-  for a in $("$busybox" --list); do
-    [ "$a" = busybox ] || ln -s busybox "$dir/bin/$a"
-  done
-  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\npostgres:x:999:999:postgres:/var/lib/postgresql:/bin/sh\n' >"$dir/etc/passwd"
-  printf 'root:x:0:\nnogroup:x:65534:\npostgres:x:999:\n' >"$dir/etc/group"
+  mkdir -p "$dir"
+  cp -a "$(busybox_base_tree)/." "$dir/"
   cp -a "$IMAGES_SRC/common/bin/." "$dir/usr/local/bin/"
   cp -a "$IMAGES_SRC/common/lib/." "$dir/usr/local/lib/"
   if [ -d "$IMAGES_SRC/$svc" ]; then
@@ -60,6 +75,19 @@ image_changes() {
   fi
 }
 
+# image_input_hash SERVICE VERSION: hash of everything that goes into the image.
+image_input_hash() {
+  local svc=$1 version=$2 src=(common)
+  [ -d "$IMAGES_SRC/$svc" ] && src+=("$svc")
+  {
+    sha256sum <"$(busybox_static_path)"
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$IMAGES_SRC" -cf - "${src[@]}" | sha256sum
+    sha256sum <"${BASH_SOURCE[0]}"   # this recipe
+    echo "$svc $version"
+    image_changes "$svc" "$version"
+  } | sha256sum | cut -c1-64
+}
+
 # ensure_image REPO TAG SERVICE VERSION: REPO:TAG in the registry holds this content.
 ensure_image() {
   local repo=$1 tag=$2 svc=$3 version=$4
@@ -68,17 +96,17 @@ ensure_image() {
   local stamp=$work.stamp hash served line
   local -a changes=()
   mkdir -p "$work"
-  build_rootfs "$svc" "$version" "$work/rootfs"
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
-  hash=$( { sha256sum <"$work/rootfs.tar"; image_changes "$svc" "$version"; } | sha256sum | cut -c1-64)
-
+  hash=$(image_input_hash "$svc" "$version")
   served=$(registry_digest "$repo" "$tag")
   if [ -n "$served" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash $served" ]; then
     log "  $ref up to date ($served)"
-    rm -rf "$work/rootfs" "$work/rootfs.tar"
     return 0
   fi
 
+  build_rootfs "$svc" "$version" "$work/rootfs"
+  # Deterministic tarball (sorted, fixed mtime/owner): rebuilding unchanged content gives the
+  # same layer digest, so the registry already has the blob.
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
   while IFS= read -r line; do changes+=(--change "$line"); done < <(image_changes "$svc" "$version")
   docker_main import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null ||
     die "docker import of $ref failed"

@@ -33,9 +33,11 @@ ensure_packages() {
 }
 
 # The static busybox binary that becomes every stand-in image's userland.
+BUSYBOX_STATIC=
 busybox_static_path() {
-  local p
-  p=$(dpkg -L busybox-static | grep -E '/bin/busybox$' | head -n1)
-  [ -x "$p" ] || die "busybox-static is installed but its binary was not found"
-  echo "$p"
+  if [ -z "$BUSYBOX_STATIC" ]; then
+    BUSYBOX_STATIC=$(dpkg -L busybox-static | grep -E '/bin/busybox$' | head -n1)
+    [ -x "$BUSYBOX_STATIC" ] || die "busybox-static is installed but its binary was not found"
+  fi
+  echo "$BUSYBOX_STATIC"
 }

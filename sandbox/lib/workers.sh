@@ -170,7 +170,12 @@ ensure_workers() {
     ensure_worker_sshd "$n"
   done
   write_known_hosts
-  for n in $(seq 1 "$WORKER_COUNT"); do verify_worker "$n"; done
+  # Verify all workers at once (each check is a pull + run, mostly waiting).
+  local pids=() pid
+  for n in $(seq 1 "$WORKER_COUNT"); do verify_worker "$n" & pids+=($!); done
+  for pid in "${pids[@]}"; do
+    wait "$pid" || die "a worker failed verification (message above)"
+  done
 }
 
 stop_worker() {

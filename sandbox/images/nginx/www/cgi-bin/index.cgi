@@ -1,6 +1,7 @@
 #!/bin/sh
 # Reverse proxy CGI of the nginx stand-in (GET and POST). Passes the upstream's status line and
 # Content-Type through; answers 502 when the upstream cannot be reached, like nginx.
+# (Timeouts use `timeout N wget`: Debian's static busybox 1.35 segfaults on `wget -T N`.)
 . /usr/local/lib/standin.sh
 case "$REQUEST_URI" in
   /api/*|/ws/*) upstream=${XINGRIN_SERVER_UPSTREAM:-http://server:8888} ;;
@@ -11,10 +12,10 @@ trap 'rm -f "$body_file" "$hdr_file"' EXIT
 
 if [ "$REQUEST_METHOD" = POST ]; then
   data=$(head -c "${CONTENT_LENGTH:-0}")
-  wget -S -q -T 30 -O "$body_file" --header "Content-Type: ${CONTENT_TYPE:-application/json}" \
+  timeout 30 wget -S -q -O "$body_file" --header "Content-Type: ${CONTENT_TYPE:-application/json}" \
     --post-data "$data" "$upstream$REQUEST_URI" 2>"$hdr_file"
 else
-  wget -S -q -T 30 -O "$body_file" "$upstream$REQUEST_URI" 2>"$hdr_file"
+  timeout 30 wget -S -q -O "$body_file" "$upstream$REQUEST_URI" 2>"$hdr_file"
 fi
 
 # wget -S prints the upstream's headers ("  HTTP/1.1 200 OK", "  Content-Type: ...") to stderr.

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up of a machine to run XingRin Deploy and its tests, offline-capable:
+# npm packages from the lock file, then the Pulumi CLI and providers built from Go modules
+# (reused from the cache outside the repo when already built).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+echo "[setup] npm packages (npm ci; install scripts are off, see .npmrc)"
+npm ci --no-audit --no-fund
+if [ -f policy/package.json ]; then
+    echo "[setup] policy pack packages"
+    npm ci --no-audit --no-fund --prefix policy
+fi
+
+echo "[setup] Pulumi toolchain (toolchain/build.sh; minutes the first time, seconds after)"
+bash toolchain/build.sh
+
+echo "[setup] done. Use the toolchain with: source toolchain/env.sh"

@@ -1,0 +1,160 @@
+import * as assert from "assert";
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { docker, httpGet, inspectContainer, localXingrinImages } from "./support/hosts";
+import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
+import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, exportedState, removeSandboxStack } from "./support/stack";
+
+const MAIN_CONTAINERS = ["xingrin-postgres", "xingrin-server", "xingrin-agent", "xingrin-frontend", "xingrin-nginx"];
+const POSTGRES_MARKER = "/var/lib/postgresql/data/e2e-marker";
+
+describe("deploy, update and roll back the sandbox fleet with the real engine", function () {
+    this.timeout(15 * 60 * 1000);
+    let fleet: SandboxFleet;
+    let e2e: E2eStack;
+
+    const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
+
+    async function up(tag: string) {
+        await e2e.stack.setConfig("imageTag", { value: tag });
+        return e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+    }
+
+    /** What every host runs must be exactly `tag`, and the stack outputs must say the same. */
+    async function assertFleetAt(tag: string) {
+        for (const name of MAIN_CONTAINERS) {
+            const service = name.replace("xingrin-", "");
+            const container = inspectContainer(fleet.dockerHost, name);
+            assert.ok(container.running, `${name} is not running`);
+            assert.strictEqual(container.imageLabel, ref(service, tag), `${name} label`);
+            assert.ok(container.imageTags.includes(ref(service, tag)), `${name} runs ${container.imageTags.join(",")}`);
+        }
+        const server = inspectContainer(fleet.dockerHost, "xingrin-server");
+        assert.strictEqual(server.env.IMAGE_TAG, tag);
+        assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", tag));
+
+        const version = await httpGet("http://127.0.0.1:8083/api/system/version/");
+        assert.strictEqual(version.status, 200);
+        assert.ok(version.body.includes(tag), `server reports ${version.body}`);
+
+        const outputs = await e2e.stack.outputs();
+        assert.strictEqual(outputs.imageTag.value, tag);
+        const matrix = outputs.versions.value as Record<string, Record<string, { image: string; digest: string }>>;
+        for (const name of MAIN_CONTAINERS) {
+            const service = name.replace("xingrin-", "");
+            assert.strictEqual(matrix["main-server"][service].image, inspectContainer(fleet.dockerHost, name).imageLabel);
+        }
+        for (const worker of fleet.workers) {
+            const agent = inspectContainer(worker.dockerHost, "xingrin-agent");
+            assert.ok(agent.running, `${worker.name}: agent not running`);
+            assert.ok(agent.imageTags.includes(ref("agent", tag)), `${worker.name}: agent runs ${agent.imageTags}`);
+            assert.strictEqual(agent.env.IMAGE_TAG, tag);
+            assert.strictEqual(agent.env.WORKER_API_KEY, E2E_SECRETS.workerApiKey, `${worker.name}: agent lacks its key`);
+            assert.ok(localXingrinImages(worker.dockerHost).includes(ref("worker", tag)), `${worker.name} lacks the worker image`);
+            assert.strictEqual(matrix[worker.name].worker.image, ref("worker", tag));
+            assert.strictEqual(matrix[worker.name].agent.image, agent.imageLabel);
+            assert.match(matrix[worker.name].worker.digest, /@sha256:[0-9a-f]{64}$/, `${worker.name} digest`);
+        }
+    }
+
+    before(async function () {
+        fleet = sandboxUp();
+        // A clean main daemon: the suite asserts on what it deploys, not on leftovers.
+        e2e = await createSandboxStack(fleet, "v1.1.0");
+    });
+
+    after(async function () {
+        if (e2e !== undefined) {
+            await e2e.stack.destroy({ onOutput: echoTo(e2e), color: "never" }).catch(err => console.error(`destroy failed: ${err}`));
+            await removeSandboxStack(e2e);
+        }
+        sandboxDown();
+    });
+
+    it("1. up at v1.1.0: every host runs v1.1.0, the public health check answers through nginx", async () => {
+        const result = await up("v1.1.0");
+        assert.strictEqual(result.summary.result, "succeeded");
+        const health = await httpGet("http://127.0.0.1:8083/api/health/");
+        assert.strictEqual(health.status, 200);
+        assert.deepStrictEqual(JSON.parse(health.body), { status: "ok" });
+        await assertFleetAt("v1.1.0");
+    });
+
+    it("keeps every secret out of the state file and the engine's output", async () => {
+        const state = await exportedState(e2e);
+        const printed = e2e.output.join("");
+        for (const [key, secret] of Object.entries(E2E_SECRETS)) {
+            assert.ok(!state.includes(secret), `${key} is in the state in plain text`);
+            assert.ok(!printed.includes(secret), `${key} was printed`);
+        }
+        assert.ok(!state.includes("PRIVATE KEY"), "the SSH private key is in the state in plain text");
+    });
+
+    it("2. a preview right after an up reports no changes", async () => {
+        const preview = await e2e.stack.preview({ color: "never" });
+        const changed = Object.entries(preview.changeSummary).filter(([op, count]) => op !== "same" && count > 0);
+        assert.deepStrictEqual(changed, [], preview.stdout);
+    });
+
+    it("3. a tag bump's preview replaces exactly the XingRin images and containers, naming old and new image", async () => {
+        await e2e.stack.setConfig("imageTag", { value: "v1.2.0" });
+        const events: EngineEvent[] = [];
+        await e2e.stack.preview({ diff: true, color: "never", onEvent: e => events.push(e) });
+        const steps = collectSteps(events).filter(step => step.op !== "same");
+        const name = (urn: string) => urn.split("::").pop()!;
+        const changed = Object.fromEntries(steps.map(step => [name(step.urn), step.op]));
+
+        const expected: Record<string, string> = {};
+        for (const service of ["server", "frontend", "nginx", "agent", "worker", "postgres"]) {
+            expected[`main-images-${service}`] = "replace";
+        }
+        for (const service of ["postgres", "server", "agent", "frontend", "nginx"]) {
+            expected[`main-server-${service}`] = "replace";
+        }
+        for (const worker of fleet.workers) {
+            expected[`${worker.name}-pre-pull`] = "update";
+            expected[`${worker.name}-agent`] = "update";
+        }
+        assert.deepStrictEqual(changed, expected);
+
+        for (const step of steps.filter(s => s.type === "docker:index/container:Container")) {
+            const label = (state: any) => state.inputs.labels.find((l: any) => l.label === "xingrin.image").value;
+            const service = name(step.urn).replace("main-server-", "");
+            assert.strictEqual(label(step.old), ref(service, "v1.1.0"), `${step.urn} old image`);
+            assert.strictEqual(label(step.new), ref(service, "v1.2.0"), `${step.urn} new image`);
+        }
+    });
+
+    it("4. up at v1.2.0: all hosts at v1.2.0, workers hold both versions, postgres data survives", async () => {
+        docker(fleet.dockerHost, ["exec", "xingrin-postgres", "sh", "-c", `echo written-at-v1.1.0 > ${POSTGRES_MARKER}`]);
+        const result = await up("v1.2.0");
+        assert.strictEqual(result.summary.result, "succeeded");
+        await assertFleetAt("v1.2.0");
+        for (const worker of fleet.workers) {
+            const held = localXingrinImages(worker.dockerHost);
+            for (const tag of ["v1.1.0", "v1.2.0"]) {
+                assert.ok(held.includes(ref("worker", tag)), `${worker.name} lacks worker ${tag}: ${held}`);
+            }
+        }
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", "xingrin-postgres", "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+    });
+
+    it("5. roll back through stack config to v1.1.0: all hosts back, nothing pulled, data still there", async () => {
+        const pullsBefore = manifestGets(fleet).length;
+        const result = await up("v1.1.0");
+        assert.strictEqual(result.summary.result, "succeeded");
+        await assertFleetAt("v1.1.0");
+        assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the rollback asked the registry for images");
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", "xingrin-postgres", "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+    });
+
+    it("6. a tag missing from the registry fails, naming the image, and leaves v1.1.0 running", async () => {
+        await e2e.stack.setConfig("imageTag", { value: "v9.9.9" });
+        await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
+            assert.ok(err.message.includes(ref("server", "v9.9.9")) || err.message.includes("xingrin-") && err.message.includes("v9.9.9"),
+                `the error names no image: ${err.message.slice(-2000)}`);
+            return true;
+        });
+        await e2e.stack.setConfig("imageTag", { value: "v1.1.0" });
+        await assertFleetAt("v1.1.0");
+    });
+});

@@ -1,0 +1,33 @@
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+export const SANDBOX_DIR = process.env.XINGRIN_SANDBOX_DIR ?? "/var/lib/xingrin-sandbox";
+
+/** sandbox/up.sh's description of the fleet it started (its sandbox.json). */
+export interface SandboxFleet {
+    dockerHost: string;
+    registry: string;
+    namespace: string;
+    redisImage: string;
+    tags: string[];
+    registryLog: string;
+    sshPrivateKeyFile: string;
+    workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string }>;
+}
+
+/** Starts (or repairs) the sandbox; its progress goes to the test's output. */
+export function sandboxUp(): SandboxFleet {
+    execFileSync("bash", [path.join(REPO, "sandbox", "up.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+    return JSON.parse(fs.readFileSync(path.join(SANDBOX_DIR, "sandbox.json"), "utf8"));
+}
+
+export function sandboxDown(): void {
+    execFileSync("bash", [path.join(REPO, "sandbox", "down.sh")], { stdio: ["ignore", "inherit", "inherit"] });
+}
+
+/** Manifest requests the registry has served so far (pulls), e.g. to prove a rollback pulled nothing. */
+export function manifestGets(fleet: SandboxFleet): string[] {
+    return fs.readFileSync(fleet.registryLog, "utf8").split("\n").filter(line => /"(GET|HEAD) \/v2\/[^ ]+\/manifests\//.test(line));
+}

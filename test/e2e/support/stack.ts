@@ -1,0 +1,75 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { SandboxFleet } from "./sandbox";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+export const STACK_NAME = "e2e";
+
+/** Secrets the suite deploys with; the suite checks none of them reaches state or output in plain text. */
+export const E2E_SECRETS = {
+    databasePassword: "e2e-db-Pa55-61a9",
+    djangoSecretKey: "e2e-django-Key-7f0c",
+    workerApiKey: "e2e-worker-Key-c3d2",
+};
+
+export interface E2eStack {
+    stack: Stack;
+    backendDir: string;
+    /** Everything the engine printed, for secret and progress checks. */
+    output: string[];
+}
+
+/**
+ * A stack on a file backend in a temp dir, configured from the sandbox's fleet description. The
+ * engine runs for real: the program, the docker and command providers, the daemons and sshd's.
+ */
+export async function createSandboxStack(fleet: SandboxFleet, imageTag: string): Promise<E2eStack> {
+    const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "xingrin-e2e-backend-"));
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK_NAME, workDir: REPO }, {
+        envVars: {
+            PULUMI_BACKEND_URL: `file://${backendDir}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+        },
+    });
+    await stack.setAllConfig({
+        "imageTag": { value: imageTag },
+        "registry": { value: fleet.registry },
+        "namespace": { value: fleet.namespace },
+        "redisImage": { value: fleet.redisImage },
+        "dockerHost": { value: fleet.dockerHost },
+        "publicHost": { value: "127.0.0.1" },
+        "workers": { value: JSON.stringify(fleet.workers.map(({ name, address, port, user, hostKey }) =>
+            ({ name, address, port, user, hostKey }))) },
+        "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },
+        "databasePassword": { value: E2E_SECRETS.databasePassword, secret: true },
+        "djangoSecretKey": { value: E2E_SECRETS.djangoSecretKey, secret: true },
+        "workerApiKey": { value: E2E_SECRETS.workerApiKey, secret: true },
+    });
+    return { stack, backendDir, output: [] };
+}
+
+export async function removeSandboxStack(e2e: E2eStack): Promise<void> {
+    await e2e.stack.workspace.removeStack(STACK_NAME, { force: true });
+    fs.rmSync(e2e.backendDir, { recursive: true, force: true });
+    fs.rmSync(path.join(REPO, `Pulumi.${STACK_NAME}.yaml`), { force: true });
+}
+
+/** Prints engine output as it arrives (long pulls stay visible) and keeps it for later checks. */
+export function echoTo(e2e: E2eStack): (line: string) => void {
+    return (line: string) => {
+        e2e.output.push(line);
+        process.stdout.write(`      | ${line}`);
+    };
+}
+
+/** The steps a preview or update plans, as the engine reports them. */
+export function collectSteps(events: EngineEvent[]) {
+    return events.filter(e => e.resourcePreEvent !== undefined).map(e => e.resourcePreEvent!.metadata);
+}
+
+/** The serialized state of the stack as the file backend holds it. */
+export async function exportedState(e2e: E2eStack): Promise<string> {
+    return JSON.stringify(await e2e.stack.exportStack());
+}
