@@ -7,10 +7,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 echo "[setup] npm packages (npm ci; install scripts are off, see .npmrc)"
 npm ci --no-audit --no-fund
-if [ -f policy/package.json ]; then
-    echo "[setup] policy pack packages"
-    npm ci --no-audit --no-fund --prefix policy
-fi
 
 echo "[setup] Pulumi toolchain (toolchain/build.sh; minutes the first time, seconds after)"
 bash toolchain/build.sh
