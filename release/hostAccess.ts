@@ -1,0 +1,81 @@
+import { WorkerHost } from "../config/workers";
+import { shellQuote } from "../components/workerScripts";
+import { ReleaseError } from "./errors";
+import { runCaptured } from "./process";
+import { createSshIdentity, SshIdentity, sshArgs } from "./sshIdentity";
+
+/** A host whose Docker daemon `versions` asks what it runs and holds. */
+export type HostTarget =
+    | { kind: "main-server"; name: string; dockerHost: string }
+    | { kind: "worker"; name: string; worker: WorkerHost };
+
+/**
+ * How `versions` reaches the hosts. The real one runs the docker CLI (main server) or ssh (workers);
+ * unit tests pass a fake that answers from canned output.
+ */
+export interface HostAccess {
+    /** Runs `docker <args>` on the host and returns what it printed. */
+    docker(target: HostTarget, args: readonly string[]): Promise<string>;
+    /** Deletes the temporary SSH key and known_hosts. */
+    close(): void;
+}
+
+export interface HostAccessOptions {
+    /** The workers that will be reached, for known_hosts. */
+    workers: readonly WorkerHost[];
+    /** Decrypted workerSshPrivateKey; required when workers is not empty. */
+    sshPrivateKey?: string;
+}
+
+export type OpenHostAccess = (options: HostAccessOptions) => HostAccess;
+
+const DOCKER_MISSING = "install the docker CLI (Debian: apt-get install docker.io)";
+
+export const openProcessHostAccess: OpenHostAccess = options => {
+    let identity: SshIdentity | undefined;
+    if (options.workers.length > 0) {
+        if (options.sshPrivateKey === undefined) {
+            throw new ReleaseError("workerSshPrivateKey is needed to reach the workers");
+        }
+        identity = createSshIdentity(options.sshPrivateKey, options.workers);
+    }
+    return {
+        async docker(target, args) {
+            if (target.kind === "main-server") {
+                const command = ["--host", target.dockerHost, ...args];
+                const result = await runCaptured("docker", command, { missingHint: DOCKER_MISSING });
+                if (result.code !== 0) {
+                    throw new ReleaseError(
+                        `docker --host ${target.dockerHost} ${args[0]} failed (exit ${result.code}): ${oneLine(result.stderr)}; ` +
+                        "check the stack's dockerHost setting and that the daemon runs");
+                }
+                return result.stdout;
+            }
+            const worker = target.worker;
+            if (identity === undefined) {
+                throw new ReleaseError(`${worker.name} was not among the workers this session was opened for`);
+            }
+            const remote = ["docker", ...args].map(shellQuote).join(" ");
+            const result = await runCaptured("ssh", [...sshArgs(identity, worker), "--", remote], {
+                missingHint: "install the OpenSSH client (Debian: apt-get install openssh-client)",
+            });
+            if (result.code !== 0) {
+                const where = `${worker.user}@${worker.address}:${worker.port}`;
+                const hint = result.code === 255
+                    ? "check address, port and user, that workerSshPrivateKey may log in as that user, and that its " +
+                        `hostKey in the stack's workers matches \`ssh-keyscan -p ${worker.port} ${worker.address}\``
+                    : "check that docker runs on the worker and the user may use it";
+                throw new ReleaseError(`ssh ${where} docker ${args[0]} failed (exit ${result.code}): ${oneLine(result.stderr)}; ${hint}`);
+            }
+            return result.stdout;
+        },
+        close() {
+            identity?.dispose();
+        },
+    };
+};
+
+/** A program's error output as one clause of our message: "Host key verification failed" without its final period. */
+function oneLine(stderr: string): string {
+    return stderr.trim().split("\n").map(line => line.trim()).filter(line => line !== "").join(" ").replace(/\.$/, "") || "no error output";
+}

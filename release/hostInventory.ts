@@ -1,0 +1,80 @@
+import { HostAccess, HostTarget } from "./hostAccess";
+
+/** A container as `docker ps --format '{{json .}}'` reports it. */
+export interface HostContainer {
+    name: string;
+    /** The reference it was created from, or its image ID ("sha256:…") when created by ID or the tag has moved since. */
+    image: string;
+    /** "running", "exited", "restarting", … */
+    state: string;
+}
+
+/** One row of `docker image ls --digests --format '{{json .}}'`. */
+export interface HostImage {
+    /** Docker's short ("familiar") name: docker.io/ and library/ are dropped. */
+    repository: string;
+    /** "<none>" for an untagged image. */
+    tag: string;
+    id: string;
+    /** "sha256:…", or "<none>" when the image never came from a registry. */
+    digest: string;
+}
+
+export interface HostInventory {
+    containers: HostContainer[];
+    images: HostImage[];
+}
+
+/** XingRin's containers are all named xingrin-<service> (components/mainServer.ts, workerScripts.ts). */
+export const DOCKER_PS_ARGS = ["ps", "--all", "--no-trunc", "--filter", "name=xingrin-", "--format", "{{json .}}"];
+/** --digests makes the JSON carry each image's repo digest; --no-trunc gives IDs comparable with `docker ps`. */
+export const DOCKER_IMAGES_ARGS = ["image", "ls", "--digests", "--no-trunc", "--format", "{{json .}}"];
+
+export async function readInventory(access: HostAccess, target: HostTarget): Promise<HostInventory> {
+    const containers = parseJsonLines(await access.docker(target, DOCKER_PS_ARGS)).map(row => ({
+        name: String(row.Names ?? ""),
+        image: String(row.Image ?? ""),
+        state: String(row.State ?? ""),
+    }));
+    const images = parseJsonLines(await access.docker(target, DOCKER_IMAGES_ARGS)).map(row => ({
+        repository: String(row.Repository ?? ""),
+        tag: String(row.Tag ?? ""),
+        id: String(row.ID ?? ""),
+        digest: String(row.Digest ?? ""),
+    }));
+    return { containers: containers.filter(c => c.name.startsWith("xingrin-")), images };
+}
+
+function parseJsonLines(text: string): Array<Record<string, unknown>> {
+    return text.split("\n").map(line => line.trim()).filter(line => line !== "").map(line => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The name Docker shows for an image reference: "docker.io/library/redis:7" is "redis:7". */
+export function familiarRef(ref: string): string {
+    let name = ref.replace(/^(docker\.io|index\.docker\.io)\//, "");
+    if (name.startsWith("library/") && !name.slice("library/".length).includes("/")) {
+        name = name.slice("library/".length);
+    }
+    return name;
+}
+
+/** "registry/ns/xingrin-server:v1.5.8" -> "registry/ns/xingrin-server" (a registry port's colon is kept). */
+export function repositoryOf(ref: string): string {
+    const withoutDigest = ref.split("@")[0];
+    const lastSlash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.indexOf(":", lastSlash + 1);
+    return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+
+/** Every tagged reference of the image with this ID. */
+export function refsOfImage(inventory: HostInventory, id: string): string[] {
+    const refs = inventory.images.filter(image => image.id === id && image.tag !== "<none>")
+        .map(image => `${image.repository}:${image.tag}`);
+    return [...new Set(refs)];
+}
+
+/** The image ID a reference points to on this host, if the host holds it. */
+export function imageIdOf(inventory: HostInventory, ref: string): string | undefined {
+    const wanted = familiarRef(ref);
+    return inventory.images.find(image => `${image.repository}:${image.tag}` === wanted)?.id;
+}

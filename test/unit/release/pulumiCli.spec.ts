@@ -1,0 +1,60 @@
+import * as assert from "assert";
+import { ProcessResult } from "../../../release/process";
+import { PulumiCli, PulumiRunner } from "../../../release/pulumiCli";
+
+/** A runner that answers every command with one canned result and records the arguments. */
+function answering(result: ProcessResult): PulumiRunner & { calls: string[][] } {
+    const calls: string[][] = [];
+    return {
+        calls,
+        capture: async args => { calls.push([...args]); return result; },
+        stream: async args => { calls.push([...args]); return result.code; },
+    };
+}
+
+describe("release pulumi commands", () => {
+    it("reads a value without pulumi's trailing newline, keeping a private key's own line breaks", async () => {
+        const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
+        const runner = answering({ code: 0, stdout: `${key}\n`, stderr: "" });
+        assert.strictEqual(await new PulumiCli(runner, "prod").configGet("workerSshPrivateKey"), key);
+        assert.deepStrictEqual(runner.calls, [["config", "get", "workerSshPrivateKey", "--stack", "prod"]]);
+    });
+
+    it("treats pulumi's 'configuration key … not found' as an unset key", async () => {
+        const runner = answering({ code: 1, stdout: "", stderr: "error: configuration key 'workers' not found for stack 'prod'\n" });
+        const pulumi = new PulumiCli(runner, "prod");
+        assert.strictEqual(await pulumi.configGet("workers"), undefined);
+        assert.strictEqual(await pulumi.configGetObject("workers"), undefined);
+    });
+
+    it("reads a structured value from `config get --json` (objectValue)", async () => {
+        const workers = [{ name: "worker-1", address: "10.0.1.11" }];
+        const runner = answering({ code: 0, stdout: JSON.stringify({ value: JSON.stringify(workers), objectValue: workers, secret: false }), stderr: "" });
+        assert.deepStrictEqual(await new PulumiCli(runner, "prod").configGetObject("workers"), workers);
+        assert.deepStrictEqual(runner.calls, [["config", "get", "workers", "--json", "--stack", "prod"]]);
+    });
+
+    it("reports a failure with the command and pulumi's error output, never its standard output", async () => {
+        const runner = answering({ code: 255, stdout: "SECRET-VALUE", stderr: "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE\n" });
+        await assert.rejects(new PulumiCli(runner, "prod").configGet("workerSshPrivateKey"), (error: Error) => {
+            assert.strictEqual(error.name, "ReleaseError");
+            assert.strictEqual(error.message,
+                "`pulumi config get workerSshPrivateKey --stack prod` failed (exit 255): error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE");
+            return true;
+        });
+    });
+
+    it("asks for the whole history, not pulumi's default page of 10", async () => {
+        const runner = answering({ code: 0, stdout: "[]\n", stderr: "" });
+        assert.deepStrictEqual(await new PulumiCli(runner, "prod").history(), []);
+        assert.deepStrictEqual(runner.calls, [["stack", "history", "--json", "--page-size", "0", "--stack", "prod"]]);
+    });
+
+    it("names the command when pulumi prints something other than JSON", async () => {
+        const runner = answering({ code: 0, stdout: "Current stack outputs (0):\n", stderr: "" });
+        await assert.rejects(new PulumiCli(runner, "dev").outputs(), {
+            name: "ReleaseError",
+            message: "`pulumi stack output --json --stack dev` did not print JSON: check that `pulumi version` is v3.248.0, the version this project pins",
+        });
+    });
+});

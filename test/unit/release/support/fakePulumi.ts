@@ -1,0 +1,82 @@
+import { PulumiRunner } from "../../../../release/pulumiCli";
+import { ProcessResult } from "../../../../release/process";
+
+/** Config as a stack file holds it: strings, or objects for structured keys such as workers. */
+export type FakeConfig = Record<string, string | object>;
+
+/** What `pulumi config get` falls back to when the stack sets nothing (the defaults in Pulumi.yaml). */
+const PROJECT_DEFAULTS: FakeConfig = {
+    imageTag: "",
+    allowPrerelease: "false",
+    dockerHost: "unix:///var/run/docker.sock",
+};
+
+/**
+ * Stands in for the pulumi CLI: answers config, history and output queries from memory, applies
+ * `config set`, and records every command line so specs can assert exactly what would have run.
+ */
+export class FakePulumi implements PulumiRunner {
+    readonly commands: string[] = [];
+    history: unknown = [];
+    outputs: Record<string, unknown> = {};
+    upExitCode = 0;
+
+    constructor(public readonly config: FakeConfig = {}, private readonly stack = "prod") {}
+
+    async capture(args: readonly string[]): Promise<ProcessResult> {
+        this.commands.push(["pulumi", ...args].join(" "));
+        const [group, verb, key, value] = args;
+        this.expectStack(args);
+        if (group === "config" && verb === "get") {
+            const found = key in this.config ? this.config[key] : PROJECT_DEFAULTS[key];
+            if (found === undefined) {
+                // What pulumi v3.248.0 prints, exit status 1 (seen with the real CLI; pkg/cmd/pulumi/config/config.go, getConfig).
+                return fail(`error: configuration key '${key}' not found for stack '${this.stack}'\n`);
+            }
+            if (args.includes("--json")) {
+                const text = typeof found === "string" ? found : JSON.stringify(found);
+                return ok(JSON.stringify(typeof found === "string" ? { value: text, secret: false }
+                    : { value: text, objectValue: found, secret: false }, null, 2) + "\n");
+            }
+            return ok(`${typeof found === "string" ? found : JSON.stringify(found)}\n`);
+        }
+        if (group === "config" && verb === "set") {
+            this.config[key] = value;
+            return ok("");
+        }
+        if (group === "stack" && verb === "history") {
+            return ok(JSON.stringify(this.history, null, 4) + "\n");
+        }
+        if (group === "stack" && verb === "output") {
+            return ok(JSON.stringify(this.outputs, null, 2) + "\n");
+        }
+        throw new Error(`unexpected pulumi command: pulumi ${args.join(" ")}`);
+    }
+
+    async stream(args: readonly string[]): Promise<number> {
+        this.commands.push(["pulumi", ...args].join(" "));
+        this.expectStack(args);
+        return this.upExitCode;
+    }
+
+    private expectStack(args: readonly string[]): void {
+        const at = args.indexOf("--stack");
+        if (at === -1 || args[at + 1] !== this.stack) {
+            throw new Error(`pulumi ${args.join(" ")} does not name stack ${this.stack}`);
+        }
+    }
+}
+
+function ok(stdout: string): ProcessResult {
+    return { code: 0, stdout, stderr: "" };
+}
+
+function fail(stderr: string): ProcessResult {
+    return { code: 1, stdout: "", stderr };
+}
+
+/** Collects what a command prints, line by line. */
+export function printed(): { lines: string[]; print: (line: string) => void } {
+    const lines: string[] = [];
+    return { lines, print: line => lines.push(line) };
+}
