@@ -25,7 +25,9 @@ PULUMI_VERSION=3.248.0
 LANGHOST_PSEUDO=v3.0.0-20260624180030-dc7edd58bc13
 # Fallback language host: up to sdk/v3 v3.68.0 it lived inside the sdk/v3
 # module, which the proxy serves. The 3.248.0 engine still speaks its protocol
-# (it falls back to GetRequiredPlugins when GetRequiredPackages is missing).
+# (it falls back to GetRequiredPlugins when GetRequiredPackages is missing);
+# checked here with a TypeScript program using config, a dynamic resource and
+# the command provider.
 LANGHOST_FALLBACK_SDK=3.68.0
 CLIPBOARD_REPLACE='github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e'
 
@@ -33,7 +35,10 @@ COMMAND_VERSION=1.2.1                                # tag v1.2.1 = 7f3eb6f3b77c
 COMMAND_PSEUDO=v0.0.0-20260303235922-7f3eb6f3b77c   # module .../provider has no tags
 
 DOCKER_VERSION=5.2.0          # what @pulumi/docker asks the engine for
-DOCKER_SOURCE_VERSION=5.1.0   # newest tagged source (tag v5.1.0 = e944612c4c97)
+# Newest tagged source (tag v5.1.0 = e944612c4c97; no v5.2.0 tag was found).
+# The binary reports this version, so the engine warns "expected >=5.2.0, but
+# has 5.1.0" and carries on: the SDK's newer invokes may be unknown to it.
+DOCKER_SOURCE_VERSION=5.1.0
 DOCKER_PSEUDO=v5.0.0-20260626165050-e944612c4c97
 # Git submodule `upstream` of pulumi-docker at e944612c: kreuzwerker's
 # terraform-provider-docker v4.5.0 (5074970c71ce), module path below.
@@ -61,6 +66,16 @@ export CGO_ENABLED=0
 export PULUMI_SKIP_UPDATE_CHECK=true PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true
 
 mkdir -p "$BIN_DIR" "$SRC_DIR" "$LOG_DIR" "$PULUMI_HOME" "$GOMODCACHE" "$GOCACHE"
+
+if ! command -v go >/dev/null; then
+  if [[ -x /usr/local/go/bin/go ]]; then PATH=$PATH:/usr/local/go/bin
+  else echo "[toolchain] Go not found: install Go 1.25.11 or newer" >&2; exit 1; fi
+fi
+
+# Two runs at once (say CI and a developer) would clobber each other's
+# scratch dirs: the second one waits.
+exec 9>"$DIR/.build.lock"
+flock -n 9 || { echo "[toolchain] another build.sh is running on $DIR; waiting…" >&2; flock 9; }
 
 # ---- progress and errors --------------------------------------------------
 STEP=setup
@@ -90,7 +105,12 @@ run_step() {
 }
 
 # quietly MSG CMD...: runs a long command with its output in the step log.
-quietly() { log "$1"; shift; "$@" >>"$STEP_LOG" 2>&1; }
+quietly() {
+  local msg=$1 started=$SECONDS; shift
+  log "$msg…"
+  "$@" >>"$STEP_LOG" 2>&1
+  log "$msg: done in $((SECONDS - started))s"
+}
 
 # served MODULE@VERSION: true if the Go module proxy serves it. Some versions
 # are refused ("403 ... not available"); we then say so instead of failing.
@@ -99,7 +119,7 @@ served() {
   out=$(go mod download -json "$1" 2>&1 || true)
   if grep -q '"Error"' <<<"$out" || ! grep -q '"Dir"' <<<"$out"; then
     log "  not served by the Go module proxy: $1"
-    grep -o '"Error": "[^"]*' <<<"$out" | cut -c11- | head -n 2 | sed 's/^/    /' >&2 || true
+    grep -o '"Error": "[^"]*' <<<"$out" | cut -c11- | sed 's/\\n\\t/ /g; s/^/    /' >&2 || true
     return 1
   fi
 }
@@ -257,6 +277,9 @@ assemble() {
   ln -sfn "$PULUMI_DIR/bin/pulumi" "$BIN_DIR/pulumi"
   ln -sfn "$PULUMI_DIR/bin/pulumi-resource-pulumi-nodejs" "$BIN_DIR/pulumi-resource-pulumi-nodejs"
   ln -sfn "$LANGHOST_BIN" "$BIN_DIR/pulumi-language-nodejs"
+  # The engine looks for bundled plugins (language hosts, the dynamic-provider
+  # launcher) next to the real pulumi binary; env.sh ignores ambient plugins.
+  [[ -L $PULUMI_DIR/bin/pulumi ]] || ln -sfn "$LANGHOST_BIN" "$PULUMI_DIR/bin/pulumi-language-nodejs"
   install_plugin command "$COMMAND_VERSION" "$COMMAND_DIR/bin/pulumi-resource-command"
   install_plugin docker "$DOCKER_VERSION" "$DOCKER_DIR/bin/pulumi-resource-docker"
 }
@@ -282,6 +305,7 @@ main() {
   run_step docker-provider build_docker_provider
   run_step assemble assemble
   log "ready in $((SECONDS - started))s: $BIN_DIR"
+  # shellcheck disable=SC2012  # our own symlink names: ls -l shows their targets
   ls -l "$BIN_DIR" | tail -n +2 | sed 's/^/    /' >&2
   log "use it with: source toolchain/env.sh"
 
