@@ -77,7 +77,9 @@ check_out "server: wget healthcheck form works too" '"status":"ok"' \
 check_out "redis-cli ping prints PONG" '^PONG$' docker_main exec $P-redis redis-cli ping
 check_out "pg_isready accepts" 'accepting connections' docker_main exec $P-postgres pg_isready -U xingrin
 check "curl shim -f fails (exit 22) on a 404" \
-  docker_main exec $P-server sh -c 'curl -fsS http://localhost:8888/api/nope/; [ $? -eq 22 ]'
+  docker_main exec $P-server sh -c 'curl -fs http://localhost:8888/api/nope/; [ $? -eq 22 ]'
+check "curl shim fails (exit 7) when nothing listens" \
+  docker_main exec $P-server sh -c 'curl -fs http://localhost:9/; [ $? -eq 7 ]'
 
 wait_until 10 "nginx on $PORT" curl -fs "http://127.0.0.1:$PORT/api/health/" || true
 check_out "GET http://127.0.0.1:$PORT/api/health/ via nginx -> server" '^\{"status":"ok"\}$' \
@@ -103,7 +105,7 @@ docker_main exec $P-postgres sh -c 'echo check-row > /var/lib/postgresql/data/ch
 cluster=$(docker_main exec $P-postgres head -n1 /var/lib/postgresql/data/xingrin-standin-cluster)
 t0=$SECONDS
 docker_main rm -f $P-postgres >/dev/null
-docker_main stop $P-server >/dev/null
+docker_main restart $P-server >/dev/null
 if [ $((SECONDS - t0)) -lt 5 ]; then ok "containers stop promptly on SIGTERM"; else bad "docker stop took $((SECONDS - t0))s"; fi
 run --name $P-postgres --network-alias postgres -e POSTGRES_PASSWORD=secret \
   -v "$VOL:/var/lib/postgresql/data" "$PREFIX/xingrin-postgres:$V2"
@@ -128,8 +130,6 @@ for n in $(seq 1 "$(jq '.workers | length' "$FLEET_JSON")"); do
     ssh_worker "$n" "docker run --rm -e STANDIN_TASK_SECONDS=0 $PREFIX/xingrin-worker:$V1 sh -c 'python -m apps.scan.x'"
   check "$name: its containers reach the main server's published port via $gw" \
     ssh_worker "$n" "docker run --rm $PREFIX/xingrin-worker:$V1 timeout 5 wget -q -O- http://$gw:$PORT/api/health/"
-  check "$name: an image absent from the main daemon is not visible there" \
-    sh -c "! docker -H $MAIN_DOCKER_HOST image inspect $PREFIX/xingrin-worker:$V1 >/dev/null 2>&1 || true"
 done
 
 echo "$passed passed, $failed failed"

@@ -30,7 +30,8 @@ remove_deployment_from_main() {
     log "no main Docker daemon answers; nothing to remove there"
     return 0
   fi
-  names=$(docker_main ps -a --format '{{.ID}} {{.Names}}' | awk '$2 ~ /^xingrin[-_]/ {print $1}')
+  # Full ids from both sources, so one container found both ways is removed once.
+  names=$(docker_main ps -a --no-trunc --format '{{.ID}} {{.Names}}' | awk '$2 ~ /^xingrin[-_]/ {print $1}')
   ids=$( { echo "$names"
            docker_main network inspect xingrin_network \
              --format '{{range $id, $c := .Containers}}{{$id}} {{end}}' 2>/dev/null || true
@@ -46,7 +47,7 @@ remove_deployment_from_main() {
   fi
   vols=$(docker_main volume ls -q --filter name=xingrin)
   if [ -n "$vols" ]; then
-    log "removing volume(s): $(echo $vols)"
+    log "removing volume(s): $(tr '\n' ' ' <<<"$vols")"
     # shellcheck disable=SC2086
     docker_main volume rm $vols >/dev/null
   fi
@@ -59,16 +60,22 @@ remove_deployment_from_main() {
   fi
 }
 
+if [ ! -d "$STATE" ]; then
+  log "no state dir $STATE: only cleaning XingRin resources on the main daemon"
+fi
+take_lock
+
 step "XingRin resources on the main daemon"
 remove_deployment_from_main
 
 step "worker hosts"
-if [ -d "$STATE/workers" ]; then
-  for wd in "$STATE"/workers/worker-*; do
-    [ -d "$wd" ] || continue
-    stop_worker "${wd##*/worker-}"
-  done
-fi
+# In parallel: each dockerd takes a few seconds to shut down.
+pids=()
+for wd in "$STATE"/workers/worker-*; do
+  [ -d "$wd" ] || continue
+  stop_worker "${wd##*/worker-}" & pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || die "stopping a worker host failed (message above)"; done
 
 step "registry"
 stop_registry
@@ -79,7 +86,7 @@ if [ -f "$MAIN_STARTED_MARK" ]; then
   cp "$MAIN_STARTED_MARK" "$STATE/main-dockerd.pid"
   stop_pidfile "$STATE/main-dockerd.pid" dockerd "main dockerd (started by up.sh)"
   rm -f "$MAIN_STARTED_MARK"
-else
+elif docker_main version >/dev/null 2>&1; then
   log "main dockerd was not started by up.sh: leaving it running"
 fi
 

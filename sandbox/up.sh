@@ -23,7 +23,7 @@ trap on_exit_report EXIT
 
 [ "$(id -u)" = 0 ] || { echo "up.sh must run as root (it starts daemons and creates bridges)" >&2; exit 1; }
 start=$SECONDS
-mkdir -p "$STATE"
+take_lock
 chmod 755 "$STATE"   # sshd's StrictModes rejects group/world-writable parents of authorized_keys
 
 step "packages";           ensure_packages

@@ -69,6 +69,14 @@ wait_until() {
   done
 }
 
+# take_lock: one up.sh/down.sh at a time (they start and stop the same daemons). The lock is
+# fd 9; everything long-lived we start must close it (see start_daemon).
+take_lock() {
+  mkdir -p "$STATE"
+  exec 9>"$STATE/.lock"
+  flock -w 600 9 || die "another up.sh/down.sh holds $STATE/.lock"
+}
+
 # --- processes ---------------------------------------------------------------------------
 
 # pid_alive PIDFILE PATTERN: the pid in PIDFILE is running and its command line contains PATTERN
@@ -77,13 +85,21 @@ pid_alive() {
   local pidfile=$1 pattern=$2 pid
   [ -s "$pidfile" ] || return 1
   pid=$(cat "$pidfile")
-  [ -r "/proc/$pid/cmdline" ] || return 1
+  proc_running "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$pattern"
+}
+
+# proc_running PID: alive and not a zombie (daemons that double-forked are reaped by PID 1,
+# which may take a while here, so /proc/PID alone is not proof of life).
+proc_running() {
+  local state
+  state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
 }
 
 # stop_pidfile PIDFILE PATTERN NAME: TERM the process, wait up to 30 s, then KILL.
 stop_pidfile() {
-  local pidfile=$1 pattern=$2 name=$3 pid i
+  local pidfile=$1 pattern=$2 name=$3 pid _
   if ! pid_alive "$pidfile" "$pattern"; then
     rm -f "$pidfile"
     return 0
@@ -91,11 +107,11 @@ stop_pidfile() {
   pid=$(cat "$pidfile")
   log "stopping $name (pid $pid)"
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 150); do
-    [ -d "/proc/$pid" ] || break
+  for _ in $(seq 1 150); do
+    proc_running "$pid" || break
     sleep 0.2
   done
-  if [ -d "/proc/$pid" ]; then
+  if proc_running "$pid"; then
     warn "$name (pid $pid) ignored SIGTERM for 30s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
     sleep 0.5
@@ -109,7 +125,8 @@ start_daemon() {
   local logfile=$1; shift
   # Without job control a background job is not a process-group leader, so setsid does not
   # fork again and $! is the daemon's own pid.
-  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  # 9>&- : do not let the daemon inherit (and so hold forever) the lock of take_lock.
+  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   echo $!
 }
 

@@ -18,6 +18,14 @@ write_fleet_json() {
         dockerHost:$dockerHost, dataRoot:$dataRoot, bridge:$bridge, hostAddressFromContainers:$gw}')
     workers=$(jq -c --argjson w "$w" '. + [$w]' <<<"$workers")
   done
+  # Manifest digest of every pushed tag (from the image stamps), so a test can also recognise
+  # pulls by digest in the access log: docker 20.10 pulls a tag as HEAD manifests/<tag> and
+  # then GET manifests/<digest>.
+  local digests='{}' f
+  for f in "$IMAGE_WORK"/*/*.stamp; do   # each: "<input hash> <digest> <ref>"
+    [ -f "$f" ] || continue
+    digests=$(jq -c --arg k "$(cut -d' ' -f3 "$f")" --arg v "$(cut -d' ' -f2 "$f")" '. + {($k): $v}' <<<"$digests")
+  done
   tags_json=$(printf '%s\n' "${TAGS[@]}" | jq -R . | jq -cs .)
   services_json=$(printf '%s\n' "${SERVICES[@]}" | jq -R . | jq -cs .)
   jq -n \
@@ -34,9 +42,10 @@ write_fleet_json() {
     --arg stateDir "$STATE" \
     --argjson mainStarted "$([ -f "$MAIN_STARTED_MARK" ] && echo true || echo false)" \
     --argjson workers "$workers" \
+    --argjson digests "$digests" \
     '{dockerHost:$dockerHost, registry:$registry, namespace:$namespace,
       imagePrefix:($registry + "/" + $namespace), services:$services, redisImage:$redisImage,
-      tags:$tags, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
+      tags:$tags, imageDigests:$digests, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
       sshConfigFile:$sshConfig, stateDir:$stateDir, mainDockerdStartedBySandbox:$mainStarted,
       workers:$workers}' >"$FLEET_JSON.tmp"
   mv "$FLEET_JSON.tmp" "$FLEET_JSON"

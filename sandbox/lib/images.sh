@@ -4,18 +4,18 @@
 # Nothing can be pulled from Docker Hub here, so each image is a root filesystem made of
 # Debian's static busybox plus the small scripts in sandbox/images/{common,<service>}/,
 # turned into an image with `docker import` (one layer; config from images/<service>/image.conf).
-#   images/common/bin/*      -> /usr/local/bin/   (curl shim, in every image)
+#   images/common/commands/* -> /usr/local/bin/   (curl shim, in every image)
 #   images/common/lib/*      -> /usr/local/lib/   (standin.sh helpers)
-#   images/<svc>/bin/*       -> /usr/local/bin/
+#   images/<svc>/commands/*  -> /usr/local/bin/   (directories are not named bin/: the repo ignores bin/)
 #   images/<svc>/www/        -> /www/
 #   images/<svc>/entrypoint.sh -> /entrypoint.sh
 #   /VERSION = the tag, /SERVICE = the service name, env XINGRIN_STANDIN_VERSION = the tag.
 #
 # Caching: an image's content is fully determined by its inputs (busybox binary, the scripts
 # under images/common and images/<service>, the version, the image config, and this recipe),
-# so their hash identifies it. After a push we store "<input hash> <manifest digest>"; a later
-# run skips the image when the registry still serves that digest for the tag (checked with
-# HEAD, so the registry's access log gets no extra manifest GET lines).
+# so their hash identifies it. After a push we store "<input hash> <manifest digest> <ref>"; a
+# later run skips the image when the registry still holds that digest for the tag (read from
+# its storage, so the access log that tests count gets no manifest lines from up.sh).
 
 IMAGES_SRC=$SANDBOX_ROOT/images
 IMAGE_WORK=$STATE/images
@@ -51,13 +51,15 @@ build_rootfs() {
   rm -rf "$dir"
   mkdir -p "$dir"
   cp -a "$(busybox_base_tree)/." "$dir/"
-  cp -a "$IMAGES_SRC/common/bin/." "$dir/usr/local/bin/"
+  cp -a "$IMAGES_SRC/common/commands/." "$dir/usr/local/bin/"
   cp -a "$IMAGES_SRC/common/lib/." "$dir/usr/local/lib/"
   if [ -d "$IMAGES_SRC/$svc" ]; then
-    [ -d "$IMAGES_SRC/$svc/bin" ] && cp -a "$IMAGES_SRC/$svc/bin/." "$dir/usr/local/bin/"
+    [ -d "$IMAGES_SRC/$svc/commands" ] && cp -a "$IMAGES_SRC/$svc/commands/." "$dir/usr/local/bin/"
     [ -d "$IMAGES_SRC/$svc/www" ] && cp -a "$IMAGES_SRC/$svc/www/." "$dir/www/"
     [ -f "$IMAGES_SRC/$svc/entrypoint.sh" ] && cp "$IMAGES_SRC/$svc/entrypoint.sh" "$dir/entrypoint.sh"
   fi
+  # Executable whatever the checkout did to file modes.
+  chmod 755 "$dir"/usr/local/bin/* "$dir"/www/cgi-bin/* "$dir"/entrypoint.sh 2>/dev/null || true
   echo "$version" >"$dir/VERSION"
   echo "$svc" >"$dir/SERVICE"
 }
@@ -67,7 +69,7 @@ image_changes() {
   local svc=$1 version=$2
   echo "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin"
   echo "ENV XINGRIN_STANDIN_VERSION=$version"
-  echo "LABEL org.opencontainers.image.version=$version org.opencontainers.image.title=xingrin-$svc-standin"
+  echo "LABEL org.opencontainers.image.version=$version org.opencontainers.image.title=xingrin-$svc-standin org.xingrin.sandbox=standin"
   if [ -f "$IMAGES_SRC/$svc/image.conf" ]; then
     grep -v -E '^[[:space:]]*(#|$)' "$IMAGES_SRC/$svc/image.conf"
   else
@@ -98,7 +100,7 @@ ensure_image() {
   mkdir -p "$work"
   hash=$(image_input_hash "$svc" "$version")
   served=$(registry_digest "$repo" "$tag")
-  if [ -n "$served" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash $served" ]; then
+  if [ -n "$served" ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1,2 "$stamp")" = "$hash $served" ]; then
     log "  $ref up to date ($served)"
     return 0
   fi
@@ -114,7 +116,7 @@ ensure_image() {
     { cat "$work/push.log" >&2; die "docker push $ref failed"; }
   served=$(registry_digest "$repo" "$tag")
   [ -n "$served" ] || die "registry does not serve $ref right after the push"
-  echo "$hash $served" >"$stamp"
+  echo "$hash $served $ref" >"$stamp"
   # Drop the local tag: the main daemon should get XingRin images only by pulling from the
   # registry, like a real server, so a deployment's pulls (and their absence) are real.
   docker_main image rm "$ref" >/dev/null 2>&1 || true
@@ -133,4 +135,6 @@ ensure_images() {
   # A tiny image only for up.sh's own checks on the workers, so they do not touch (pull,
   # and log manifest GETs for) the XingRin images that tests count.
   ensure_image "$PROBE_REPO" "$PROBE_TAG" probe probe
+  # A rebuilt tag leaves the main daemon's previously pulled copy dangling: drop those.
+  docker_main image prune -f --filter label=org.xingrin.sandbox=standin >/dev/null || true
 }

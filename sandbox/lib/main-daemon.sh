@@ -24,9 +24,15 @@ try_start_main_dockerd() {
 
 ensure_main_daemon() {
   if main_daemon_answers; then
+    # A mark left by an earlier up.sh whose dockerd has since died must not make down.sh
+    # believe it owns the daemon that answers now.
+    if [ -f "$MAIN_STARTED_MARK" ] && ! pid_alive "$MAIN_STARTED_MARK" dockerd; then
+      rm -f "$MAIN_STARTED_MARK"
+    fi
     log "a Docker daemon already answers on $MAIN_DOCKER_SOCK: using it"
     return 0
   fi
+  rm -f "$MAIN_STARTED_MARK"
   # Plain dockerd works on these machines (iptables via nf_tables). Published ports and
   # container-name DNS on xingrin_network need its iptables rules, so --iptables=false is only
   # a fallback for kernels without netfilter; published ports then go through docker-proxy.

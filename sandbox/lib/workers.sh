@@ -32,6 +32,10 @@ ensure_worker_daemon() {
   fi
   mkdir -p "$wd/data" "$wd/exec"
   rm -f "$sock"
+  # Seen here: a worker dockerd restarted on its old network store (after a crash or kill)
+  # deletes the MAIN daemon's docker0 at startup. Starting with no network store avoids it;
+  # containers that survive get their endpoints recreated on the bridge.
+  rm -rf "$wd/data/network"
   start_daemon "$wd/dockerd.log" dockerd \
     --host "unix://$sock" \
     --data-root "$wd/data" \
@@ -87,7 +91,8 @@ ensure_worker_sshd() {
     return 0
   fi
   port=$(choose_ssh_port "$n")
-  [ "$port" = 22 ] || warn "$(worker_name "$n"): port 22 on $addr unusable, sshd uses port $port"
+  [ "$port" = "$SSH_PORT_WANTED" ] ||
+    warn "$(worker_name "$n"): port $SSH_PORT_WANTED on $addr unusable, sshd uses port $port (see sandbox.json)"
   cat >"$cfg" <<CFG
 # Written by sandbox/lib/workers.sh: simulated XingRin worker host $(worker_name "$n").
 ListenAddress $addr:$port
@@ -110,7 +115,7 @@ CFG
   /usr/sbin/sshd -t -f "$cfg" || die "invalid sshd config $cfg"
   echo "$port" >"$wd/ssh.port"
   # sshd daemonizes itself and writes PidFile; -E sends its log to a file.
-  /usr/sbin/sshd -f "$cfg" -E "$wd/sshd.log" </dev/null ||
+  /usr/sbin/sshd -f "$cfg" -E "$wd/sshd.log" </dev/null 9>&- ||
     { tail -n 20 "$wd/sshd.log" >&2; die "sshd for $(worker_name "$n") failed to start"; }
   wait_until 10 "sshd on $addr:$port" bash -c "exec 3<>/dev/tcp/$addr/$port" ||
     { tail -n 20 "$wd/sshd.log" >&2; die "sshd for $(worker_name "$n") does not listen on $addr:$port"; }
@@ -162,13 +167,18 @@ verify_worker() {
 }
 
 ensure_workers() {
-  local n
+  local n had_docker0=0
+  ip link show docker0 >/dev/null 2>&1 && had_docker0=1
   ensure_client_key
   for n in $(seq 1 "$WORKER_COUNT"); do
     mkdir -p "$(worker_dir "$n")"
     ensure_worker_daemon "$n"
     ensure_worker_sshd "$n"
   done
+  # Guard for the pitfall above: the main daemon's containers need docker0.
+  if [ "$had_docker0" = 1 ] && ! ip link show docker0 >/dev/null 2>&1; then
+    die "docker0 vanished while starting the worker daemons; restart the main dockerd (down.sh && up.sh)"
+  fi
   write_known_hosts
   # Verify all workers at once (each check is a pull + run, mostly waiting).
   local pids=() pid
@@ -193,7 +203,7 @@ stop_worker() {
   stop_pidfile "$wd/dockerd.pid" dockerd "$(worker_name "$n") dockerd"
   # Fresh host next time: drop its images/containers (the registry keeps the image cache).
   # Unmount anything a killed daemon left behind before deleting.
-  grep -o " $wd/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  { grep -o " $wd/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$wd/data" "$wd/exec" "$(worker_sock "$n")"
   ip link show "$(worker_bridge "$n")" >/dev/null 2>&1 && ip link del "$(worker_bridge "$n")"
   return 0

@@ -9,4 +9,4 @@ cat >/www/index.html <<HTML
 <body><h1>XingRin (stand-in frontend)</h1><p id="version">$STANDIN_VERSION</p></body></html>
 HTML
 log "listening on :3000"
-serve httpd -f -v -p 3000 -h /www
+serve httpd -f -p 3000 -h /www

@@ -7,4 +7,4 @@
 . /usr/local/lib/standin.sh
 if [ -d /etc/nginx/ssl ]; then log "TLS dir /etc/nginx/ssl present: $(ls /etc/nginx/ssl 2>/dev/null | tr '\n' ' ')"; fi
 log "listening on :8083, upstreams ${XINGRIN_SERVER_UPSTREAM:-http://server:8888} and ${XINGRIN_FRONTEND_UPSTREAM:-http://frontend:3000}"
-serve httpd -f -v -p 8083 -h /www
+serve httpd -f -p 8083 -h /www

@@ -9,7 +9,7 @@
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
 mkdir -p "$PGDATA"
 if [ -s "$PGDATA/PG_VERSION" ]; then
-  log "PostgreSQL Database directory appears to contain a database; Skipping initialization ($(cat "$PGDATA/xingrin-standin-cluster" 2>/dev/null | head -n1))"
+  log "PostgreSQL Database directory appears to contain a database; Skipping initialization ($(head -n1 "$PGDATA/xingrin-standin-cluster" 2>/dev/null))"
 else
   if [ -z "${POSTGRES_PASSWORD:-}" ] && [ "${POSTGRES_HOST_AUTH_METHOD:-}" != trust ]; then
     log "Error: Database is uninitialized and superuser password is not specified (set POSTGRES_PASSWORD)"

@@ -5,4 +5,4 @@
 . /usr/local/lib/standin.sh
 mkdir -p /tmp/xingrin/heartbeats
 log "listening on :8888 (IMAGE_TAG=${IMAGE_TAG:-unset}, DB_HOST=${DB_HOST:-unset}, REDIS_HOST=${REDIS_HOST:-unset})"
-serve httpd -f -v -p 8888 -h /www
+serve httpd -f -p 8888 -h /www

@@ -25,6 +25,15 @@ if [ -z "$status" ]; then
   printf 'Status: 502 Bad Gateway\r\nContent-Type: text/plain\r\n\r\n502 Bad Gateway: %s unreachable (nginx stand-in %s)\n' "$upstream" "$STANDIN_VERSION"
   exit 0
 fi
+# On an HTTP error busybox wget keeps neither the body nor the headers after the status line,
+# so error answers get a small body of their own.
+case "$REQUEST_URI" in /api/*) default_ctype=application/json ;; *) default_ctype=text/html ;; esac
 printf 'Status: %s\r\nContent-Type: %s\r\nX-Proxied-By: xingrin-nginx-standin/%s\r\n\r\n' \
-  "$status" "${ctype:-application/octet-stream}" "$STANDIN_VERSION"
-cat "$body_file" 2>/dev/null
+  "$status" "${ctype:-$default_ctype}" "$STANDIN_VERSION"
+if [ -s "$body_file" ]; then
+  cat "$body_file"
+elif [ "$default_ctype" = application/json ]; then
+  printf '{"detail":%s}\n' "$(json_str "$status")"
+else
+  printf '%s\n' "$status"
+fi
