@@ -1,8 +1,10 @@
+import * as pulumi from "@pulumi/pulumi";
+
 /**
- * A stack setting that cannot be used. The message names the key, what is wrong, and the fix;
- * Pulumi prints it as the program's error, so it must read well on its own.
+ * A stack setting that cannot be used. The message names the key, what is wrong, and the fix.
+ * As a RunError, Pulumi prints just the message, without a stack trace an operator cannot use.
  */
-export class ConfigError extends Error {
+export class ConfigError extends pulumi.RunError {
     constructor(message: string) {
         super(message);
         this.name = "ConfigError";
