@@ -1,0 +1,287 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"xingrin.invalid/providers/docker/internal/dockercli"
+	"xingrin.invalid/providers/docker/internal/props"
+	"xingrin.invalid/providers/docker/internal/schema"
+)
+
+// Container is docker:index/container:Container. A container cannot be changed in place,
+// so every property replaces it, except the ones that only steer this provider (wait,
+// waitTimeout, mustRun) and the restart policy (`docker update --restart`).
+type Container struct{}
+
+var containerSchema = &schema.Resource{
+	Token: "docker:index/container:Container",
+	Fields: map[string]*schema.Field{
+		"name":   {Kind: schema.String, Required: true, Replace: true},
+		"image":  {Kind: schema.String, Required: true, Replace: true},
+		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
+		"envs":   {Kind: schema.StringList, Replace: true, Validate: eachString(validateEnv)},
+		"restart": {Kind: schema.String, Default: "no",
+			OneOf: []string{"no", "on-failure", "always", "unless-stopped"}},
+		"volumes": {Kind: schema.ObjectList, Replace: true, Validate: validateVolumes, Fields: map[string]*schema.Field{
+			"hostPath":      {Kind: schema.String},
+			"volumeName":    {Kind: schema.String},
+			"containerPath": {Kind: schema.String, Required: true},
+			"readOnly":      {Kind: schema.Bool},
+		}},
+		"ports": {Kind: schema.ObjectList, Replace: true, Fields: map[string]*schema.Field{
+			"internal": {Kind: schema.Number, Required: true, Validate: validatePort},
+			"external": {Kind: schema.Number, Validate: validatePort},
+			"ip":       {Kind: schema.String, Default: "0.0.0.0"},
+			"protocol": {Kind: schema.String, Default: "tcp", OneOf: []string{"tcp", "udp", "sctp"}},
+		}},
+		"healthcheck": {Kind: schema.Object, Replace: true, Fields: map[string]*schema.Field{
+			"tests":         {Kind: schema.StringList, Required: true, Validate: validateTests},
+			"interval":      {Kind: schema.String, Validate: validateDuration},
+			"timeout":       {Kind: schema.String, Validate: validateDuration},
+			"startPeriod":   {Kind: schema.String, Validate: validateDuration},
+			"startInterval": {Kind: schema.String, Validate: validateDuration},
+			"retries":       {Kind: schema.Number, Validate: validateCount},
+		}},
+		"networksAdvanced": {Kind: schema.ObjectList, Replace: true, Fields: map[string]*schema.Field{
+			"name":    {Kind: schema.String, Required: true},
+			"aliases": {Kind: schema.StringList},
+		}},
+		"wait":        {Kind: schema.Bool},
+		"waitTimeout": {Kind: schema.Number, Default: 60.0, Validate: validatePositive},
+		"mustRun":     {Kind: schema.Bool, Default: true},
+		"command":     {Kind: schema.StringList, Replace: true},
+		"entrypoints": {Kind: schema.StringList, Replace: true},
+		"user":        {Kind: schema.String, Replace: true},
+		"workingDir":  {Kind: schema.String, Replace: true},
+		"hostname":    {Kind: schema.String, Replace: true},
+		// Upstream properties accepted only at their defaults: this provider neither attaches
+		// to nor auto-removes containers, and always starts them.
+		"logs":   {Kind: schema.Bool, Only: false},
+		"attach": {Kind: schema.Bool, Only: false},
+		"rm":     {Kind: schema.Bool, Only: false},
+		"start":  {Kind: schema.Bool, Only: true},
+	},
+}
+
+// Schema implements Resource.
+func (*Container) Schema() *schema.Resource { return containerSchema }
+
+// Computed implements Resource.
+func (*Container) Computed() []string { return []string{"id"} }
+
+// healthStartIntervalAPI is the first Docker API version with --health-start-interval.
+const healthStartIntervalAPI = "1.44"
+
+// Create implements Resource: docker create, further networks, docker start, then (with
+// wait) the healthcheck or (with mustRun) a running check.
+func (*Container) Create(ctx context.Context, env *Env, inputs resource.PropertyMap) (string, map[string]any, error) {
+	var in containerInputs
+	if err := props.Decode(inputs, &in); err != nil {
+		return "", nil, err
+	}
+	id, err := createContainer(ctx, env, in)
+	if err != nil {
+		return "", nil, err
+	}
+	computed := map[string]any{"id": id}
+	if err := settle(ctx, env, id, in); err != nil {
+		return "", nil, &InitError{ID: id, Computed: computed, Err: err}
+	}
+	return id, computed, nil
+}
+
+func createContainer(ctx context.Context, env *Env, in containerInputs) (string, error) {
+	opts := createOptions{HealthStartInterval: apiAtLeast(env.APIVersion, healthStartIntervalAPI)}
+	if in.Healthcheck != nil && in.Healthcheck.StartInterval != "" && !opts.HealthStartInterval {
+		env.info("healthcheck startInterval is not supported by the daemon on %s (API %s < %s): skipped",
+			env.Host, env.APIVersion, healthStartIntervalAPI)
+	}
+	if len(in.Envs) > 0 {
+		dir, err := os.MkdirTemp("", "pulumi-docker-env-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+		opts.EnvFile = filepath.Join(dir, "env")
+		if err := os.WriteFile(opts.EnvFile, []byte(envFileContent(in.Envs)), 0o600); err != nil {
+			return "", err
+		}
+	}
+	args, err := createArgs(in, opts)
+	if err != nil {
+		return "", err
+	}
+	id, err := env.Docker.Run(ctx, args...)
+	if err != nil {
+		return "", fmt.Errorf("unable to create container %s on %s: %w", in.Name, env.Host, err)
+	}
+	// From here the container exists: a failure removes it again, so a retry does not trip
+	// over the name (failures that need the operator's eyes are left by settle instead).
+	fail := func(what string, err error) (string, error) {
+		_, _ = env.Docker.Run(context.WithoutCancel(ctx), "rm", "-f", "-v", id)
+		return "", fmt.Errorf("unable to %s container %s on %s: %w", what, in.Name, env.Host, err)
+	}
+	for _, cmd := range connectArgs(in, id) {
+		if _, err := env.Docker.Run(ctx, cmd...); err != nil {
+			return fail("connect network "+cmd[len(cmd)-2]+" to", err)
+		}
+	}
+	if _, err := env.Docker.Run(ctx, "start", id); err != nil {
+		return fail("start", err)
+	}
+	return id, nil
+}
+
+// settle waits for what the inputs promise: healthy with wait, running with mustRun.
+func settle(ctx context.Context, env *Env, id string, in containerInputs) error {
+	if in.Wait {
+		timeout := time.Duration(in.WaitTimeout) * time.Second
+		if timeout <= 0 {
+			timeout = 60 * time.Second
+		}
+		return waitHealthy(ctx, env, id, in.Name, timeout)
+	}
+	if in.MustRun == nil || *in.MustRun {
+		return checkRunning(ctx, env, id, in.Name)
+	}
+	return nil
+}
+
+// Read implements Resource. Only existence is read back: the stored state is returned as it
+// is, so a refresh never invents drift from Docker's own defaults.
+func (*Container) Read(ctx context.Context, env *Env, id string, state, inputs resource.PropertyMap) (ReadResult, error) {
+	out, err := env.Docker.Run(ctx, "container", "inspect", "--format", "{{.Id}}\t{{.Name}}\t{{.Config.Image}}", id)
+	if dockercli.IsNotFound(err) {
+		return ReadResult{}, nil
+	}
+	if err != nil {
+		return ReadResult{}, err
+	}
+	parts := strings.SplitN(out, "\t", 3)
+	if len(parts) != 3 {
+		return ReadResult{}, fmt.Errorf("unexpected docker container inspect output %q", out)
+	}
+	if len(state) == 0 { // import: name and image only
+		inputs = resource.NewPropertyMapFromMap(map[string]any{
+			"name": strings.TrimPrefix(parts[1], "/"), "image": parts[2],
+		})
+		state = props.Merge(inputs, map[string]any{"id": parts[0]})
+	}
+	return ReadResult{ID: parts[0], State: state, Inputs: inputs}, nil
+}
+
+// Update implements Resource. Diff only lets restart, wait, waitTimeout and mustRun (and
+// the accepted-at-default properties) get here. The running/healthy promise is checked
+// again, which also retries a container whose create failed its healthcheck.
+func (*Container) Update(ctx context.Context, env *Env, id string, olds, news resource.PropertyMap) (map[string]any, error) {
+	var in, old containerInputs
+	if err := props.Decode(news, &in); err != nil {
+		return nil, err
+	}
+	if err := props.Decode(olds, &old); err != nil {
+		return nil, err
+	}
+	if in.Restart != old.Restart {
+		if _, err := env.Docker.Run(ctx, "update", "--restart", in.Restart, id); err != nil {
+			return nil, fmt.Errorf("unable to change the restart policy of container %s: %w", in.Name, err)
+		}
+	}
+	computed := map[string]any{"id": id}
+	if err := settle(ctx, env, id, in); err != nil {
+		return nil, &InitError{ID: id, Computed: computed, Err: err}
+	}
+	return computed, nil
+}
+
+// Delete implements Resource. -v removes the container's anonymous volumes (upstream's
+// removeVolumes default); named volumes are never touched.
+func (*Container) Delete(ctx context.Context, env *Env, id string, _ resource.PropertyMap) error {
+	if _, err := env.Docker.Run(ctx, "rm", "-f", "-v", id); err != nil && !dockercli.IsNotFound(err) {
+		return fmt.Errorf("unable to remove container %s: %w", id, err)
+	}
+	return nil
+}
+
+// ---- input checks (used by the schema) ----
+
+func eachString(check func(string) string) func(any) string {
+	return func(v any) string {
+		list, _ := v.([]any)
+		for i, e := range list {
+			if s, ok := e.(string); ok {
+				if reason := check(s); reason != "" {
+					return fmt.Sprintf("[%d]: %s", i, reason)
+				}
+			}
+		}
+		return ""
+	}
+}
+
+func validateVolumes(v any) string {
+	list, _ := v.([]any)
+	for i, e := range list {
+		m, _ := e.(map[string]any)
+		host, _ := m["hostPath"].(string)
+		vol, _ := m["volumeName"].(string)
+		switch {
+		case host != "" && vol != "":
+			return fmt.Sprintf("[%d]: give hostPath or volumeName, not both", i)
+		case host != "" && !strings.HasPrefix(host, "/"):
+			return fmt.Sprintf("[%d].hostPath %q must be an absolute path", i, host)
+		}
+		if cp, _ := m["containerPath"].(string); cp != "" && !strings.HasPrefix(cp, "/") {
+			return fmt.Sprintf("[%d].containerPath %q must be an absolute path", i, cp)
+		}
+	}
+	return ""
+}
+
+func validatePort(v any) string {
+	n, _ := v.(float64)
+	if n != float64(int(n)) || n < 1 || n > 65535 {
+		return fmt.Sprintf("%v is not a port number (1-65535)", v)
+	}
+	return ""
+}
+
+func validateCount(v any) string {
+	n, _ := v.(float64)
+	if n != float64(int(n)) || n < 0 {
+		return fmt.Sprintf("%v is not a whole number >= 0", v)
+	}
+	return ""
+}
+
+func validatePositive(v any) string {
+	n, _ := v.(float64)
+	if n != float64(int(n)) || n < 1 {
+		return fmt.Sprintf("%v is not a whole number of seconds >= 1", v)
+	}
+	return ""
+}
+
+func validateTests(v any) string {
+	list, _ := v.([]any)
+	if len(list) == 0 {
+		return "must not be empty (e.g. [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"])"
+	}
+	switch first, _ := list[0].(string); first {
+	case "NONE":
+		return ""
+	case "CMD", "CMD-SHELL":
+		if len(list) < 2 {
+			return fmt.Sprintf("%s needs a command after it", first)
+		}
+		return ""
+	default:
+		return fmt.Sprintf("must start with \"CMD\", \"CMD-SHELL\" or \"NONE\", not %q", first)
+	}
+}

@@ -1,0 +1,279 @@
+package resources
+
+import (
+	"context"
+	"errors"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"xingrin.invalid/providers/docker/internal/diff"
+	"xingrin.invalid/providers/docker/internal/dockercli"
+)
+
+func init() {
+	pollInterval = 5 * time.Millisecond
+	runningGrace = time.Millisecond
+}
+
+func pm(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }
+
+func checked(t *testing.T, r Resource, m map[string]any) resource.PropertyMap {
+	t.Helper()
+	out, failures := r.Schema().Check(pm(m))
+	if len(failures) != 0 {
+		t.Fatalf("check failures: %v", failures)
+	}
+	return out
+}
+
+func baseContainer() map[string]any {
+	return map[string]any{
+		"name":    "xingrin-server",
+		"image":   "sha256:aaa",
+		"labels":  []any{map[string]any{"label": "xingrin.image", "value": "reg/server:v1.1.0"}},
+		"envs":    []any{"A=1"},
+		"restart": "always",
+		"healthcheck": map[string]any{
+			"tests": []any{"CMD-SHELL", "curl -f http://localhost:8888/api/health/ || exit 1"}, "interval": "2s",
+		},
+		"networksAdvanced": []any{map[string]any{"name": "xingrin_network", "aliases": []any{"server"}}},
+		"ports":            []any{map[string]any{"internal": 8888.0, "external": 18888.0}},
+		"wait":             true,
+		"waitTimeout":      180.0,
+	}
+}
+
+func TestContainerCheckDefaultsAndUnsupported(t *testing.T) {
+	c := &Container{}
+	out := checked(t, c, map[string]any{"name": "n", "image": "i", "ports": []any{map[string]any{"internal": 80.0}}})
+	if out["restart"].StringValue() != "no" || out["waitTimeout"].NumberValue() != 60 || !out["mustRun"].BoolValue() {
+		t.Fatalf("defaults: %v", out)
+	}
+	port := out["ports"].ArrayValue()[0].ObjectValue()
+	if port["ip"].StringValue() != "0.0.0.0" || port["protocol"].StringValue() != "tcp" {
+		t.Fatalf("port defaults: %v", port)
+	}
+
+	_, failures := c.Schema().Check(pm(map[string]any{
+		"name": "n", "image": "i", "privileged": true, "logs": true, "start": true,
+		"healthcheck": map[string]any{"tests": []any{"CMD-SHELL", "x"}, "interval": "30"},
+		"volumes":     []any{map[string]any{"containerPath": "/d", "fromContainer": "other"}},
+	}))
+	props := map[string]bool{}
+	for _, f := range failures {
+		props[f.Property] = true
+	}
+	want := map[string]bool{"privileged": true, "logs": true, "healthcheck.interval": true, "volumes[0].fromContainer": true}
+	if !reflect.DeepEqual(props, want) {
+		t.Fatalf("failures %v", failures)
+	}
+}
+
+func TestContainerDiffReplaceVersusUpdate(t *testing.T) {
+	c := &Container{}
+	old := checked(t, c, baseContainer())
+
+	for key, value := range map[string]any{
+		"image": "sha256:bbb", "labels": []any{}, "envs": []any{"A=2"}, "ports": []any{},
+		"healthcheck": map[string]any{"tests": []any{"CMD", "true"}}, "networksAdvanced": []any{},
+		"command": []any{"x"}, "user": "root", "name": "other",
+	} {
+		m := baseContainer()
+		m[key] = value
+		r := diff.Compute(c.Schema(), old, checked(t, c, m))
+		if !reflect.DeepEqual(r.Replaces, []string{key}) {
+			t.Errorf("changing %s: replaces %v, want [%s]", key, r.Replaces, key)
+		}
+	}
+	for key, value := range map[string]any{"restart": "unless-stopped", "wait": false, "waitTimeout": 30.0, "mustRun": false} {
+		m := baseContainer()
+		m[key] = value
+		r := diff.Compute(c.Schema(), old, checked(t, c, m))
+		if len(r.Replaces) != 0 || !reflect.DeepEqual(r.Diffs, []string{key}) {
+			t.Errorf("changing %s: diffs %v replaces %v, want an in-place update", key, r.Diffs, r.Replaces)
+		}
+	}
+	// A tag bump in a preview: the image id is unknown, the label names the new tag.
+	m := baseContainer()
+	m["labels"] = []any{map[string]any{"label": "xingrin.image", "value": "reg/server:v1.2.0"}}
+	news := checked(t, c, m)
+	news["image"] = resource.MakeComputed(resource.NewStringProperty(""))
+	if r := diff.Compute(c.Schema(), old, news); !reflect.DeepEqual(r.Replaces, []string{"image", "labels"}) {
+		t.Fatalf("tag bump replaces %v", r.Replaces)
+	}
+}
+
+// scripted answers docker commands by their first words; "container inspect" answers
+// come from states in turn (the last one repeats).
+type scripted struct {
+	states  []string
+	created string
+}
+
+func (s *scripted) respond(args []string) (string, error) {
+	cmd := strings.Join(args, " ")
+	switch {
+	case args[0] == "create":
+		for i, a := range args {
+			if a == "--env-file" {
+				data, err := os.ReadFile(args[i+1])
+				if err != nil {
+					return "", err
+				}
+				s.created = string(data)
+			}
+		}
+		return "cid123", nil
+	case strings.HasPrefix(cmd, "container inspect --format {{json .State}}"):
+		st := s.states[0]
+		if len(s.states) > 1 {
+			s.states = s.states[1:]
+		}
+		return st, nil
+	case args[0] == "logs":
+		return "server: listening\nserver: db unreachable", nil
+	}
+	return "", nil
+}
+
+const (
+	starting  = `{"Status":"running","Running":true,"Health":{"Status":"starting","Log":[]}}`
+	healthy   = `{"Status":"running","Running":true,"Health":{"Status":"healthy","Log":[{"ExitCode":0,"Output":"ok"}]}}`
+	unhealthy = `{"Status":"running","Running":true,"Health":{"Status":"unhealthy","FailingStreak":4,"Log":[{"ExitCode":7,"Output":"curl: (7) Failed to connect to localhost port 8888\n"}]}}`
+	exited    = `{"Status":"exited","Running":false,"ExitCode":2}`
+)
+
+func testEnv(f *dockercli.Fake) (*Env, *[]string) {
+	var status []string
+	return &Env{Docker: f, Host: "unix:///var/run/docker.sock", APIVersion: "1.41",
+		Status: func(m string) { status = append(status, m) }}, &status
+}
+
+func TestContainerCreateWaitsUntilHealthy(t *testing.T) {
+	s := &scripted{states: []string{starting, starting, healthy}}
+	f := &dockercli.Fake{Respond: s.respond}
+	env, status := testEnv(f)
+	inputs := checked(t, &Container{}, baseContainer())
+	id, computed, err := (&Container{}).Create(context.Background(), env, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != "cid123" || computed["id"] != "cid123" {
+		t.Fatalf("id %q computed %v", id, computed)
+	}
+	cmds := f.Commands()
+	if !strings.HasPrefix(cmds[0], "create --name xingrin-server --restart always") || cmds[1] != "start cid123" {
+		t.Fatalf("commands %q", cmds)
+	}
+	if strings.Contains(cmds[0], "health-start-interval") {
+		t.Fatal("API 1.41 must not get --health-start-interval")
+	}
+	if s.created != "A=1\n" {
+		t.Fatalf("env file %q", s.created)
+	}
+	if len(*status) != 2 || !strings.HasPrefix((*status)[0], "waiting for xingrin-server to be healthy (") {
+		t.Fatalf("progress %q", *status)
+	}
+}
+
+func TestContainerWaitTimeoutLeavesContainerAndNamesHealthOutput(t *testing.T) {
+	s := &scripted{states: []string{unhealthy}}
+	f := &dockercli.Fake{Respond: s.respond}
+	env, _ := testEnv(f)
+	m := baseContainer()
+	m["waitTimeout"] = 1.0
+	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
+	var initErr *InitError
+	if !errors.As(err, &initErr) || initErr.ID != "cid123" {
+		t.Fatalf("want an InitError for cid123, got %v", err)
+	}
+	for _, want := range []string{"xingrin-server", "not healthy after 1s", "Failed to connect to localhost port 8888", "exit 7", "left in place"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+	for _, c := range f.Commands() {
+		if strings.HasPrefix(c, "rm") {
+			t.Fatalf("the unhealthy container must be left in place, got %q", c)
+		}
+	}
+}
+
+func TestContainerExitWhileWaitingQuotesLogs(t *testing.T) {
+	s := &scripted{states: []string{starting, exited}}
+	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, baseContainer()))
+	if err == nil || !strings.Contains(err.Error(), "exited (code 2)") || !strings.Contains(err.Error(), "db unreachable") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestContainerStartFailureRemovesIt(t *testing.T) {
+	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
+		switch args[0] {
+		case "create":
+			return "cid9", nil
+		case "start":
+			return "", &dockercli.Error{Stderr: "port is already allocated"}
+		}
+		return "", nil
+	}}
+	env, _ := testEnv(f)
+	m := baseContainer()
+	delete(m, "envs")
+	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
+	var initErr *InitError
+	if err == nil || errors.As(err, &initErr) || !strings.Contains(err.Error(), "port is already allocated") {
+		t.Fatalf("error %v", err)
+	}
+	if cmds := f.Commands(); cmds[len(cmds)-1] != "rm -f -v cid9" {
+		t.Fatalf("commands %q", cmds)
+	}
+}
+
+func TestContainerMustRunWithoutWait(t *testing.T) {
+	s := &scripted{states: []string{exited}}
+	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+	m := baseContainer()
+	m["wait"] = false
+	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
+	if err == nil || !strings.Contains(err.Error(), "is not running") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestContainerUpdateRestartInPlace(t *testing.T) {
+	s := &scripted{states: []string{healthy}}
+	f := &dockercli.Fake{Respond: s.respond}
+	env, _ := testEnv(f)
+	olds := checked(t, &Container{}, baseContainer())
+	m := baseContainer()
+	m["restart"] = "unless-stopped"
+	computed, err := (&Container{}).Update(context.Background(), env, "cid123", olds, checked(t, &Container{}, m))
+	if err != nil || computed["id"] != "cid123" {
+		t.Fatalf("computed %v err %v", computed, err)
+	}
+	if cmds := f.Commands(); cmds[0] != "update --restart unless-stopped cid123" {
+		t.Fatalf("commands %q", cmds)
+	}
+}
+
+func TestContainerReadAndDeleteTolerateMissing(t *testing.T) {
+	missing := func([]string) (string, error) { return "", &dockercli.Error{Stderr: "Error: No such object: cid"} }
+	env, _ := testEnv(&dockercli.Fake{Respond: missing})
+	res, err := (&Container{}).Read(context.Background(), env, "cid", pm(map[string]any{"name": "x"}), nil)
+	if err != nil || res.ID != "" {
+		t.Fatalf("missing container should read as deleted: %+v %v", res, err)
+	}
+	env, _ = testEnv(&dockercli.Fake{Respond: func([]string) (string, error) {
+		return "", &dockercli.Error{Stderr: "Error response from daemon: No such container: cid"}
+	}})
+	if err := (&Container{}).Delete(context.Background(), env, "cid", nil); err != nil {
+		t.Fatal(err)
+	}
+}

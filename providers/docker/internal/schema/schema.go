@@ -1,0 +1,78 @@
+// Package schema describes, per resource, the subset of pulumi-docker's inputs this
+// provider implements: which properties exist (at every nesting level), their types,
+// defaults, and which top-level properties force a replacement. Check and Diff are both
+// driven by it, so "supported", "defaulted" and "replaces" are stated once per resource.
+package schema
+
+import "sort"
+
+// Kind is the shape of a property value.
+type Kind int
+
+const (
+	String Kind = iota
+	Bool
+	Number
+	StringList // list of strings
+	StringMap  // map of string to string
+	Object     // nested object with Fields
+	ObjectList // list of nested objects with Fields
+	Any        // any value, not checked (e.g. an image's `triggers`)
+)
+
+func (k Kind) String() string {
+	switch k {
+	case String:
+		return "a string"
+	case Bool:
+		return "a boolean"
+	case Number:
+		return "a number"
+	case StringList:
+		return "a list of strings"
+	case StringMap:
+		return "a map of strings"
+	case Object:
+		return "an object"
+	case ObjectList:
+		return "a list of objects"
+	case Any:
+		return "any value"
+	}
+	return "?"
+}
+
+// Field is one property.
+type Field struct {
+	Kind     Kind
+	Required bool
+	// Default is set by Check when the property is absent (nil: no default). Plain Go value.
+	Default any
+	// OneOf limits a string to these values.
+	OneOf []string
+	// Validate checks a known, correctly typed plain value; it returns a reason or "".
+	Validate func(v any) string
+	// Fields are the members of an Object or of each element of an ObjectList.
+	Fields map[string]*Field
+	// Replace (top level only): a change replaces the resource instead of updating it.
+	Replace bool
+	// Only, when set, is the only accepted value: the property exists upstream but this
+	// provider implements only its default (e.g. a container's `logs: false`).
+	Only any
+}
+
+// Resource is one resource type's implemented subset.
+type Resource struct {
+	Token  string
+	Fields map[string]*Field
+}
+
+// Names returns the sorted property names of a field set (for messages).
+func Names(fields map[string]*Field) []string {
+	out := make([]string, 0, len(fields))
+	for k := range fields {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,227 @@
+package server
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"xingrin.invalid/providers/docker/internal/dockercli"
+)
+
+const containerURN = "urn:pulumi:dev::p::docker:index/container:Container::c"
+
+func st(t *testing.T, m resource.PropertyMap) *structpb.Struct {
+	t.Helper()
+	s, err := marshal("test", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func back(t *testing.T, s *structpb.Struct) resource.PropertyMap {
+	t.Helper()
+	m, err := unmarshal("test", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// configured returns a server whose docker commands go to f (a probe answering API 1.41).
+func configured(t *testing.T, f *dockercli.Fake) *Server {
+	t.Helper()
+	s := New(nil)
+	s.NewRunner = func(string) dockercli.Runner { return f }
+	respond := f.Respond
+	f.Respond = func(args []string) (string, error) {
+		if args[0] == "version" {
+			return "20.10.24 1.41", nil
+		}
+		if respond == nil {
+			return "", nil
+		}
+		return respond(args)
+	}
+	if _, err := s.Configure(context.Background(), &pulumirpc.ConfigureRequest{
+		Args: st(t, resource.NewPropertyMapFromMap(map[string]any{"host": "unix:///var/run/docker.sock"}))}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCheckRejectsUnsupportedPropertyAndAppliesDefaults(t *testing.T) {
+	s := New(nil)
+	resp, err := s.Check(context.Background(), &pulumirpc.CheckRequest{
+		Urn:  containerURN,
+		News: st(t, resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "gpus": "all"})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Failures) != 1 || resp.Failures[0].Property != "gpus" ||
+		!strings.Contains(resp.Failures[0].Reason, "offline docker provider implements only a subset") {
+		t.Fatalf("failures %v", resp.Failures)
+	}
+	if in := back(t, resp.Inputs); in["restart"].StringValue() != "no" || !in["mustRun"].BoolValue() {
+		t.Fatalf("inputs %v", in)
+	}
+}
+
+func TestPreviewCreateNeverTouchesDocker(t *testing.T) {
+	s := New(nil) // not even configured: a preview must not need Docker
+	inputs := resource.PropertyMap{
+		"name":  resource.NewStringProperty("c"),
+		"image": resource.MakeComputed(resource.NewStringProperty("")),
+	}
+	resp, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: containerURN, Properties: st(t, inputs), Preview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := back(t, resp.Properties)
+	if !out["image"].IsComputed() || !out["id"].IsComputed() || out["name"].StringValue() != "c" {
+		t.Fatalf("preview outputs %v", out)
+	}
+}
+
+func TestCreateKeepsSecretInputsSecret(t *testing.T) {
+	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
+		switch {
+		case args[0] == "create":
+			return "cid", nil
+		case args[0] == "container":
+			return `{"Status":"running","Running":true}`, nil
+		}
+		return "", nil
+	}}
+	s := configured(t, f)
+	inputs := resource.PropertyMap{
+		"name":    resource.NewStringProperty("c"),
+		"image":   resource.NewStringProperty("busybox"),
+		"envs":    resource.MakeSecret(resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("PW=hunter2")})),
+		"mustRun": resource.NewBoolProperty(true),
+	}
+	resp, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: containerURN, Properties: st(t, inputs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := back(t, resp.Properties)
+	if resp.Id != "cid" || !out["envs"].IsSecret() || out["id"].StringValue() != "cid" || out["image"].StringValue() != "busybox" {
+		t.Fatalf("id %q outputs %v", resp.Id, out)
+	}
+	for _, c := range f.Commands() {
+		if strings.Contains(c, "hunter2") {
+			t.Fatalf("secret on a command line: %q", c)
+		}
+	}
+}
+
+func TestUnhealthyCreateIsAPartialFailure(t *testing.T) {
+	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
+		switch args[0] {
+		case "create":
+			return "cid", nil
+		case "container":
+			return `{"Status":"exited","Running":false,"ExitCode":1}`, nil
+		}
+		return "", nil
+	}}
+	s := configured(t, f)
+	inputs := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "wait": true, "waitTimeout": 5.0})
+	_, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: containerURN, Properties: st(t, inputs)})
+	stat, ok := status.FromError(err)
+	if !ok || len(stat.Details()) != 1 {
+		t.Fatalf("want a status with details, got %v", err)
+	}
+	detail, ok := stat.Details()[0].(*pulumirpc.ErrorResourceInitFailed)
+	if !ok || detail.Id != "cid" || !strings.Contains(detail.Reasons[0], "exited (code 1)") {
+		t.Fatalf("detail %v", stat.Details()[0])
+	}
+}
+
+func TestDiffUsesOldInputs(t *testing.T) {
+	s := New(nil)
+	old := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "restart": "no"})
+	news := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "restart": "always"})
+	resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{
+		Urn: containerURN, Id: "cid", OldInputs: st(t, old), Olds: st(t, old), News: st(t, news)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(resp.Replaces) != 0 ||
+		resp.DetailedDiff["restart"].Kind != pulumirpc.PropertyDiff_UPDATE || !resp.HasDetailedDiff {
+		t.Fatalf("resp %v", resp)
+	}
+}
+
+func TestConfigureNamesHostAndFix(t *testing.T) {
+	s := New(nil)
+	s.NewRunner = func(string) dockercli.Runner {
+		return &dockercli.Fake{Respond: func([]string) (string, error) {
+			return "", &dockercli.Error{Stderr: "Cannot connect to the Docker daemon at tcp://10.9.9.9:2376."}
+		}}
+	}
+	_, err := s.Configure(context.Background(), &pulumirpc.ConfigureRequest{
+		Args: st(t, resource.NewPropertyMapFromMap(map[string]any{"host": "tcp://10.9.9.9:2376"}))})
+	if err == nil || !strings.Contains(err.Error(), "tcp://10.9.9.9:2376 does not answer") || !strings.Contains(err.Error(), "Fix:") {
+		t.Fatalf("error %v", err)
+	}
+
+	// Skipped on request, and not attempted while the host is unknown.
+	for _, args := range []resource.PropertyMap{
+		resource.NewPropertyMapFromMap(map[string]any{"host": "tcp://10.9.9.9:2376", "disableDockerDaemonCheck": "true"}),
+		{"host": resource.MakeComputed(resource.NewStringProperty(""))},
+	} {
+		resp, err := s.Configure(context.Background(), &pulumirpc.ConfigureRequest{Args: st(t, args)})
+		if err != nil || !resp.AcceptSecrets || !resp.SupportsPreview || !resp.AcceptResources {
+			t.Fatalf("resp %v err %v", resp, err)
+		}
+	}
+}
+
+func TestConfigHostDefaultsAndDiff(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "")
+	if effectiveHost("") != DefaultHost {
+		t.Fatal("default host")
+	}
+	t.Setenv("DOCKER_HOST", "ssh://root@h")
+	if effectiveHost("") != "ssh://root@h" || effectiveHost("tcp://x:1") != "tcp://x:1" {
+		t.Fatal("DOCKER_HOST")
+	}
+	s := New(nil)
+	same := resource.NewPropertyMapFromMap(map[string]any{"host": "ssh://root@h", "version": "5.2.0"})
+	resp, _ := s.DiffConfig(context.Background(), &pulumirpc.DiffRequest{Olds: st(t, same), News: st(t, resource.PropertyMap{})})
+	if resp.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Fatalf("unset host means DOCKER_HOST: %v", resp)
+	}
+	other := resource.NewPropertyMapFromMap(map[string]any{"host": "tcp://x:1"})
+	resp, _ = s.DiffConfig(context.Background(), &pulumirpc.DiffRequest{Olds: st(t, same), News: st(t, other)})
+	if resp.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(resp.Replaces) != 0 || resp.Diffs[0] != "host" {
+		t.Fatalf("host change: %v", resp)
+	}
+}
+
+func TestCheckConfigRefusesUnsupportedSettings(t *testing.T) {
+	s := New(nil)
+	news := resource.NewPropertyMapFromMap(map[string]any{
+		"host": "unix:///var/run/docker.sock", "version": "5.2.0", "sshOpts": "[]", "registryAuth": `[{"address":"r"}]`})
+	resp, err := s.CheckConfig(context.Background(), &pulumirpc.CheckRequest{News: st(t, news)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Failures) != 1 || resp.Failures[0].Property != "registryAuth" {
+		t.Fatalf("failures %v", resp.Failures)
+	}
+}
+
+func TestUnknownTypeIsAnError(t *testing.T) {
+	_, err := New(nil).Check(context.Background(), &pulumirpc.CheckRequest{Urn: "urn:pulumi:d::p::docker:index/service:Service::s"})
+	if err == nil || !strings.Contains(err.Error(), "docker:index/service:Service is not implemented") {
+		t.Fatalf("error %v", err)
+	}
+}
