@@ -294,11 +294,16 @@ build_offline_provider() {
   install_binary "$OFFLINE_BIN.tmp" "$OFFLINE_BIN"
 }
 
-# The engine runs a Node.js policy pack through a plugin named pulumi-analyzer-policy that it
-# looks for next to the pulumi binary; ours is toolchain/pulumi-analyzer-policy.
+# The engine runs policy/ (runtime "nodejs-analyzer") through the analyzer plugin
+# pulumi-analyzer-policy-nodejs-analyzer (see that script for why); it is installed in the plugin
+# cache like the providers, since env.sh makes the engine ignore plugins on PATH.
+POLICY_ANALYZER=policy-nodejs-analyzer
 install_policy_analyzer() {
-  install -m 755 "$REPO/toolchain/pulumi-analyzer-policy" "$PULUMI_DIR/bin/pulumi-analyzer-policy"
-  ln -sfn "$PULUMI_DIR/bin/pulumi-analyzer-policy" "$BIN_DIR/pulumi-analyzer-policy"
+  local file=$REPO/toolchain/pulumi-analyzer-$POLICY_ANALYZER
+  local dest=$PULUMI_HOME/plugins/analyzer-$POLICY_ANALYZER-v1.0.0/pulumi-analyzer-$POLICY_ANALYZER
+  if [[ -x $dest ]] && cmp -s "$file" "$dest"; then log "policy analyzer: installed"; return; fi
+  quietly "  installing analyzer plugin $POLICY_ANALYZER" \
+    "$PULUMI_DIR/bin/pulumi" plugin install analyzer "$POLICY_ANALYZER" 1.0.0 -f "$file" --reinstall
 }
 
 # One bin dir for PATH, and the providers in the plugin cache under the

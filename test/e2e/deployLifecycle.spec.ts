@@ -2,9 +2,10 @@ import * as assert from "assert";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, httpGet, inspectContainer, localXingrinImages } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, exportedState, removeSandboxStack } from "./support/stack";
+import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, storedState, removeSandboxStack } from "./support/stack";
 
 const MAIN_CONTAINERS = ["xingrin-postgres", "xingrin-server", "xingrin-agent", "xingrin-frontend", "xingrin-nginx"];
+const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
 const POSTGRES_MARKER = "/var/lib/postgresql/data/e2e-marker";
 
 describe("deploy, update and roll back the sandbox fleet with the real engine", function () {
@@ -80,7 +81,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
     });
 
     it("keeps every secret out of the state file and the engine's output", async () => {
-        const state = await exportedState(e2e);
+        const state = storedState(e2e);
+        assert.ok(state.includes("xingrin-server"), "read no state");
         const printed = e2e.output.join("");
         for (const [key, secret] of Object.entries(E2E_SECRETS)) {
             assert.ok(!state.includes(secret), `${key} is in the state in plain text`);
@@ -101,7 +103,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         await e2e.stack.preview({ diff: true, color: "never", onEvent: e => events.push(e) });
         const steps = collectSteps(events).filter(step => step.op !== "same");
         const name = (urn: string) => urn.split("::").pop()!;
-        const changed = Object.fromEntries(steps.map(step => [name(step.urn), step.op]));
+        // A replacement is reported as several steps (create-replacement, replace, delete-replaced).
+        const changed = Object.fromEntries(steps.map(step => [name(step.urn), REPLACEMENT_STEPS.has(step.op) ? "replace" : step.op]));
 
         const expected: Record<string, string> = {};
         for (const service of ["server", "frontend", "nginx", "agent", "worker", "postgres"]) {
@@ -116,7 +119,9 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
         assert.deepStrictEqual(changed, expected);
 
-        for (const step of steps.filter(s => s.type === "docker:index/container:Container")) {
+        const replacedContainers = steps.filter(s => s.type === "docker:index/container:Container" && s.op === "replace");
+        assert.strictEqual(replacedContainers.length, 5);
+        for (const step of replacedContainers) {
             const label = (state: any) => state.inputs.labels.find((l: any) => l.label === "xingrin.image").value;
             const service = name(step.urn).replace("main-server-", "");
             assert.strictEqual(label(step.old), ref(service, "v1.1.0"), `${step.urn} old image`);

@@ -69,7 +69,15 @@ export function collectSteps(events: EngineEvent[]) {
     return events.filter(e => e.resourcePreEvent !== undefined).map(e => e.resourcePreEvent!.metadata);
 }
 
-/** The serialized state of the stack as the file backend holds it. */
-export async function exportedState(e2e: E2eStack): Promise<string> {
-    return JSON.stringify(await e2e.stack.exportStack());
+/**
+ * The stack's state exactly as the file backend stores it on disk (checkpoints and their backups;
+ * not `exportStack`, which decrypts secrets).
+ */
+export function storedState(e2e: E2eStack): string {
+    const stacksDir = path.join(e2e.backendDir, ".pulumi");
+    return fs.readdirSync(stacksDir, { recursive: true, encoding: "utf8" })
+        .map(file => path.join(stacksDir, file))
+        .filter(file => fs.statSync(file).isFile() && /\.json(\.bak)?$/.test(file))
+        .map(file => fs.readFileSync(file, "utf8"))
+        .join("\n");
 }
