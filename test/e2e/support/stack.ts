@@ -1,3 +1,4 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,6 +7,7 @@ import { SandboxFleet } from "./sandbox";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 export const STACK_NAME = "e2e";
+const PASSPHRASE = "e2e-passphrase";
 
 /** Secrets the suite deploys with; the suite checks none of them reaches state or output in plain text. */
 export const E2E_SECRETS = {
@@ -30,7 +32,7 @@ export async function createSandboxStack(fleet: SandboxFleet, imageTag: string):
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK_NAME, workDir: REPO }, {
         envVars: {
             PULUMI_BACKEND_URL: `file://${backendDir}`,
-            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
         },
     });
     await stack.setAllConfig({
@@ -80,4 +82,17 @@ export function storedState(e2e: E2eStack): string {
         .filter(file => fs.statSync(file).isFile() && /\.json(\.bak)?$/.test(file))
         .map(file => fs.readFileSync(file, "utf8"))
         .join("\n");
+}
+
+/** Runs the release CLI (release/cli.ts) against this stack, as an operator would with npm run. */
+export function releaseCli(e2e: E2eStack, args: string[]): { status: number; output: string } {
+    const result = spawnSync("npx", ["ts-node", "--transpile-only", "release/cli.ts", ...args, "--stack", STACK_NAME], {
+        cwd: REPO,
+        encoding: "utf8",
+        env: { ...process.env, PULUMI_BACKEND_URL: `file://${e2e.backendDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+        timeout: 10 * 60 * 1000,
+    });
+    const output = `${result.stdout}${result.stderr}`;
+    process.stdout.write(output.split("\n").map(line => `      | ${line}`).join("\n"));
+    return { status: result.status ?? -1, output };
 }
