@@ -64,7 +64,16 @@ export class PulumiCli {
         }
         requireSuccess(args, result);
         const parsed = parseJson(args, result.stdout) as ConfigValueJson;
-        return parsed.objectValue ?? parsed.value;
+        if (parsed.objectValue !== undefined) {
+            return parsed.objectValue;
+        }
+        // Like pulumi.Config.getObject in the program: a value stored as a JSON string (as
+        // `pulumi config set workers '[...]'` stores it) is read as that JSON.
+        try {
+            return parsed.value === undefined ? undefined : JSON.parse(parsed.value);
+        } catch {
+            return parsed.value;
+        }
     }
 
     /** Edits Pulumi.<stack>.yaml the official way, leaving other keys and secrets as they are. */

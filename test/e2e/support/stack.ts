@@ -93,6 +93,7 @@ export function releaseCli(e2e: E2eStack, args: string[]): { status: number; out
         timeout: 10 * 60 * 1000,
     });
     const output = `${result.stdout}${result.stderr}`;
+    e2e.output.push(output);
     process.stdout.write(output.split("\n").map(line => `      | ${line}`).join("\n"));
     return { status: result.status ?? -1, output };
 }

@@ -27,6 +27,12 @@ describe("release pulumi commands", () => {
         assert.strictEqual(await pulumi.configGetObject("workers"), undefined);
     });
 
+    it("reads a structured value stored as a JSON string, as the program's getObject does", async () => {
+        const workers = [{ name: "w1", address: "10.0.0.5" }];
+        const runner = answering({ code: 0, stdout: JSON.stringify({ value: JSON.stringify(workers), secret: false }), stderr: "" });
+        assert.deepStrictEqual(await new PulumiCli(runner, "prod").configGetObject("workers"), workers);
+    });
+
     it("reads a structured value from `config get --json` (objectValue)", async () => {
         const workers = [{ name: "worker-1", address: "10.0.1.11" }];
         const runner = answering({ code: 0, stdout: JSON.stringify({ value: JSON.stringify(workers), objectValue: workers, secret: false }), stderr: "" });
