@@ -37,6 +37,7 @@ done
 pulumi config set imageTag "$tag"
 
 echo "[sandbox] pulumi up at $tag"
-pulumi up --yes --diff --stack sandbox
+# --refresh: the sandbox may have been reset (npm test does that) since the last deploy.
+pulumi up --yes --refresh --stack sandbox
 echo "[sandbox] health: $(curl -fsS http://127.0.0.1:8083/api/health/ || echo unreachable)"
 echo "[sandbox] version: $(curl -fsS http://127.0.0.1:8083/api/system/version/ || echo unreachable)"

@@ -17,8 +17,12 @@ export interface SandboxFleet {
     workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string }>;
 }
 
-/** Starts (or repairs) the sandbox; its progress goes to the test's output. */
+/**
+ * Starts the sandbox from a clean slate (anything an earlier run or a rehearsal with
+ * sandbox/deploy.sh left on its hosts is removed first); its progress goes to the test's output.
+ */
 export function sandboxUp(): SandboxFleet {
+    sandboxDown();
     execFileSync("bash", [path.join(REPO, "sandbox", "up.sh")], { stdio: ["ignore", "inherit", "inherit"] });
     return JSON.parse(fs.readFileSync(path.join(SANDBOX_DIR, "sandbox.json"), "utf8"));
 }
