@@ -1,5 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { IMAGE_LABEL } from "../config/images";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { HostImage, XingrinImages } from "./images";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
@@ -7,8 +8,6 @@ import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 /** The network name is fixed: XingRin's task distributor starts local workers with --network xingrin_network. */
 export const NETWORK_NAME = "xingrin_network";
 export const POSTGRES_VOLUME_NAME = "xingrin_postgres_data";
-/** Label that carries the image reference, so a preview names old and new image for each replaced container. */
-export const IMAGE_LABEL = "xingrin.image";
 
 export interface MainServerArgs {
     readonly imageTag: string;

@@ -1,3 +1,5 @@
+import { IMAGE_LABEL } from "../config/images";
+
 /**
  * Shell run on remote worker hosts over SSH. Kept as pure functions so tests can read exactly what
  * a host will execute, and so nothing secret is ever part of the text (secrets arrive on stdin).
@@ -53,7 +55,7 @@ export function agentStartScript(args: AgentStartArgs): string {
             "-e", shellQuote(`WORKER_NAME=${args.workerName}`),
             "-e", shellQuote(`IMAGE_TAG=${args.imageTag}`),
             "-e WORKER_API_KEY",
-            "--label", shellQuote(`xingrin.image=${args.image}`),
+            "--label", shellQuote(`${IMAGE_LABEL}=${args.image}`),
             "-v /proc:/host/proc:ro",
             shellQuote(args.image),
         ].join(" "),

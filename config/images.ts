@@ -2,6 +2,12 @@
 export const XINGRIN_SERVICES = ["server", "frontend", "nginx", "agent", "worker", "postgres"] as const;
 export type XingrinService = typeof XINGRIN_SERVICES[number];
 
+/**
+ * Label every XingRin container carries with the image reference it was created for, on the main
+ * server and on workers alike: a preview names old and new image by it, and `versions` reads it.
+ */
+export const IMAGE_LABEL = "xingrin.image";
+
 /** Where XingRin images are pulled from: `<registry>/<namespace>/xingrin-<service>:<tag>`. */
 export interface ImageRepository {
     registry: string;
@@ -17,8 +23,7 @@ export function xingrinImageRef(repository: ImageRepository, service: XingrinSer
  * one is set (dev stacks), otherwise the worker image on the fleet's tag.
  */
 export function taskExecutorImageRef(repository: ImageRepository, tag: string, override?: string): string {
-    const chosen = (override ?? "").trim();
-    return chosen !== "" ? chosen : xingrinImageRef(repository, "worker", tag);
+    return override ?? xingrinImageRef(repository, "worker", tag);
 }
 
 /** The XingRin images a main server needs: postgres only when the database runs beside it. */
