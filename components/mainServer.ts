@@ -7,7 +7,6 @@ import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 
 /** The network name is fixed: XingRin's task distributor starts local workers with --network xingrin_network. */
 export const NETWORK_NAME = "xingrin_network";
-export const POSTGRES_VOLUME_NAME = "xingrin_postgres_data";
 
 export interface MainServerArgs {
     readonly imageTag: string;
@@ -65,7 +64,7 @@ export class MainServer extends pulumi.ComponentResource {
 
         const backing: docker.Container[] = [];
         if (db.local) {
-            this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: POSTGRES_VOLUME_NAME },
+            this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
                 { parent: this, retainOnDelete: true });
             backing.push(this.container(`${name}-postgres`, running, {
                 service: "postgres",
@@ -77,7 +76,7 @@ export class MainServer extends pulumi.ComponentResource {
                 })),
                 volumes: [{ volumeName: this.postgresVolume.name, containerPath: "/var/lib/postgresql/data" }],
                 // Remote workers reach the database on the published port.
-                ports: [{ internal: 5432, external: db.port }],
+                ports: [{ internal: 5432, external: db.port, ip: db.bindAddress }],
                 healthcheck: {
                     tests: ["CMD-SHELL", `pg_isready -U ${db.user}`],
                     interval: "10s", timeout: "5s", retries: 5, startPeriod: "30s", startInterval: "1s",
@@ -108,7 +107,7 @@ export class MainServer extends pulumi.ComponentResource {
             volumes: [
                 { hostPath: settings.dataDir, containerPath: settings.dataDir },
                 // The task distributor starts local workers through the host's Docker socket.
-                { hostPath: "/var/run/docker.sock", containerPath: "/var/run/docker.sock" },
+                { hostPath: settings.dockerSocket, containerPath: "/var/run/docker.sock" },
             ],
             healthcheck: {
                 tests: ["CMD-SHELL", `curl -f http://localhost:${SERVER_PORT}/api/health/ || exit 1`],
@@ -139,7 +138,7 @@ export class MainServer extends pulumi.ComponentResource {
         this.container(`${name}-nginx`, running, {
             service: "nginx",
             image: images.require("nginx"),
-            ports: [{ internal: 8083, external: settings.publicPort }],
+            ports: [{ internal: 8083, external: settings.publicPort, ip: settings.bindAddress }],
             volumes: [{ hostPath: settings.tlsCertDir, containerPath: "/etc/nginx/ssl", readOnly: true }],
             dependsOn: [server, frontend],
         });

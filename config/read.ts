@@ -26,12 +26,20 @@ export interface FleetConfig {
 export interface MainServerSettings {
     /** Docker endpoint of the main server: unix:///var/run/docker.sock, ssh://user@host, tcp://… */
     dockerHost: string;
+    /** The Docker socket on the main server, mounted into the server so it can start local workers. */
+    dockerSocket: string;
+    /** "https" behind XingRin's TLS nginx; "http" where nginx serves plain HTTP (the sandbox). */
+    publicScheme: PublicScheme;
     publicHost: string;
     publicPort: number;
+    /** Host address nginx publishes publicPort on. */
+    bindAddress: string;
     dataDir: string;
     tlsCertDir: string;
     database: DatabaseSettings;
 }
+
+export type PublicScheme = "http" | "https";
 
 export interface DatabaseSettings {
     /** true when the database is the postgres container on the main server. */
@@ -40,6 +48,10 @@ export interface DatabaseSettings {
     port: number;
     name: string;
     user: string;
+    /** Host address the local postgres publishes its port on, for remote workers. */
+    bindAddress: string;
+    /** Docker volume holding the local postgres data; kept when the stack is destroyed. */
+    volume: string;
 }
 
 export interface FleetSecrets {
@@ -50,6 +62,11 @@ export interface FleetSecrets {
 
 /** The value of DB_HOST that XingRin reads as "the postgres container on this host". */
 export const LOCAL_DATABASE_HOST = "postgres";
+
+/** A fresh install's postgres volume; an adopted install keeps the one compose created. */
+export const DEFAULT_POSTGRES_VOLUME = "xingrin_postgres_data";
+
+const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
 
 export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
     const allowPrerelease = config.getBoolean("allowPrerelease") ?? false;
@@ -62,6 +79,8 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
             "remove workers from this stack, or push the images to a registry and unset buildSource");
     }
     const databaseHost = config.get("databaseHost") ?? LOCAL_DATABASE_HOST;
+    const dockerHost = validateDockerHost(config.get("dockerHost") ?? "unix:///var/run/docker.sock");
+    const bindAddress = config.get("bindAddress") ?? "0.0.0.0";
     return {
         imageTag,
         repository: {
@@ -72,9 +91,12 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         taskExecutorImage: optional(config.get("taskExecutorImage")),
         buildSource,
         main: {
-            dockerHost: validateDockerHost(config.get("dockerHost") ?? "unix:///var/run/docker.sock"),
+            dockerHost,
+            dockerSocket: dockerSocketOf(dockerHost),
+            publicScheme: validatePublicScheme(config.get("publicScheme") ?? "https"),
             publicHost: config.get("publicHost") ?? "localhost",
             publicPort: validatePort("publicPort", config.getNumber("publicPort") ?? 8083),
+            bindAddress,
             dataDir: config.get("dataDir") ?? "/opt/xingrin",
             tlsCertDir: config.get("tlsCertDir") ?? "/opt/xingrin/ssl",
             database: {
@@ -83,6 +105,8 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
                 port: validatePort("databasePort", config.getNumber("databasePort") ?? 5432),
                 name: config.get("databaseName") ?? "xingrin",
                 user: config.get("databaseUser") ?? "postgres",
+                bindAddress: optional(config.get("databaseBindAddress")) ?? bindAddress,
+                volume: config.get("postgresVolume") ?? DEFAULT_POSTGRES_VOLUME,
             },
         },
         secrets: {
@@ -110,7 +134,22 @@ function optional(value: string | undefined): string | undefined {
 
 /** Where users and remote workers reach the server: nginx on the public port. */
 export function publicUrl(settings: MainServerSettings): string {
-    return `https://${settings.publicHost}:${settings.publicPort}`;
+    return `${settings.publicScheme}://${settings.publicHost}:${settings.publicPort}`;
+}
+
+/**
+ * The socket to mount into the server: the one dockerHost names when it is a local socket, else
+ * Docker's default on the remote main server (ssh:// and tcp:// endpoints reach that daemon).
+ */
+export function dockerSocketOf(dockerHost: string): string {
+    return dockerHost.startsWith("unix://") ? dockerHost.slice("unix://".length) : DEFAULT_DOCKER_SOCKET;
+}
+
+export function validatePublicScheme(scheme: string): PublicScheme {
+    if (scheme !== "http" && scheme !== "https") {
+        throw new ConfigError(`publicScheme "${scheme}" is not one nginx serves: use "https" (XingRin's TLS nginx) or "http"`);
+    }
+    return scheme;
 }
 
 export function validatePort(key: string, port: number): number {
