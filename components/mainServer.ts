@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_LABEL } from "../config/images";
 import { MainServerSettings, publicUrl } from "../config/read";
+import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 
@@ -79,14 +80,17 @@ export class MainServer extends pulumi.ComponentResource {
                 ports: [{ internal: 5432, external: db.port, ip: db.bindAddress }],
                 healthcheck: {
                     tests: ["CMD-SHELL", `pg_isready -U ${db.user}`],
-                    interval: "10s", timeout: "5s", retries: 5, startPeriod: "30s", startInterval: "1s",
+                    ...fastHealthcheck({ timeoutSeconds: 5, failAfterSeconds: 50, startPeriodSeconds: 30 }),
                 },
             }));
         }
         backing.push(this.container(`${name}-redis`, running, {
             service: "redis",
             image: images.redis,
-            healthcheck: { tests: ["CMD", "redis-cli", "ping"], interval: "10s", timeout: "5s", retries: 5, startInterval: "1s" },
+            healthcheck: {
+                tests: ["CMD", "redis-cli", "ping"],
+                ...fastHealthcheck({ timeoutSeconds: 5, failAfterSeconds: 50 }),
+            },
         }));
 
         const server = this.container(`${name}-server`, running, {
@@ -111,7 +115,8 @@ export class MainServer extends pulumi.ComponentResource {
             ],
             healthcheck: {
                 tests: ["CMD-SHELL", `curl -f http://localhost:${SERVER_PORT}/api/health/ || exit 1`],
-                interval: "30s", timeout: "10s", retries: 3, startPeriod: "60s", startInterval: "2s",
+                // XingRin's compose: unhealthy after 3 × 30 s of failures, 60 s to start.
+                ...fastHealthcheck({ timeoutSeconds: 10, failAfterSeconds: 90, startPeriodSeconds: 60 }),
             },
             // The local worker image must be on this host too before the server can hand it out.
             dependsOn: [...backing, images.require("worker").resource, ...(args.serverDependsOn ?? [])],

@@ -67,7 +67,7 @@ run --name $P-server --network-alias server -e IMAGE_TAG=$V1 -e DB_HOST=postgres
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 \
   "$PREFIX/xingrin-server:$V1"
 run --name $P-frontend --network-alias frontend "$PREFIX/xingrin-frontend:$V1"
-run --name $P-nginx --network-alias nginx -p "$PORT:8083" "$PREFIX/xingrin-nginx:$V1"
+run --name $P-nginx --network-alias nginx -p "127.0.0.1:$PORT:8083" "$PREFIX/xingrin-nginx:$V1"
 
 for c in redis postgres server; do
   if wait_until 30 "$c healthy" healthy "$P-$c"; then ok "$c healthcheck passes (docker reports healthy)"; else bad "$c healthcheck"; fi
@@ -122,14 +122,11 @@ check_out "image carries its version in /VERSION and env" "^$V2 $V2\$" \
 echo "# remote workers over SSH"
 for n in $(seq 1 "$(jq '.workers | length' "$FLEET_JSON")"); do
   name=$(jq -r ".workers[$((n - 1))].name" "$FLEET_JSON")
-  gw=$(jq -r ".workers[$((n - 1))].hostAddressFromContainers" "$FLEET_JSON")
   check_out "$name: ssh docker info talks to its own daemon" "^$(worker_dir "$n")/data\$" \
     ssh_worker "$n" 'docker info --format "{{.DockerRootDir}}"'
   check "$name: docker pull $PREFIX/xingrin-worker:$V1" ssh_worker "$n" "docker pull -q $PREFIX/xingrin-worker:$V1"
   check_out "$name: worker task runs there" 'task done' \
     ssh_worker "$n" "docker run --rm -e STANDIN_TASK_SECONDS=0 $PREFIX/xingrin-worker:$V1 sh -c 'python -m apps.scan.x'"
-  check "$name: its containers reach the main server's published port via $gw" \
-    ssh_worker "$n" "docker run --rm $PREFIX/xingrin-worker:$V1 timeout 5 wget -q -O- http://$gw:$PORT/api/health/"
 done
 
 echo "$passed passed, $failed failed"

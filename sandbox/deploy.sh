@@ -1,37 +1,42 @@
 #!/usr/bin/env bash
 # Deploys XingRin Deploy to the local sandbox fleet as stack "sandbox", to rehearse an update or a
 # rollback before touching production. Starts the sandbox if needed; the stack's config is written
-# from the sandbox's sandbox.json (registry, workers and their host keys, SSH key).
+# from the sandbox's sandbox.json (registry, workers and their host keys, SSH key, and the
+# sandbox's own data dir, loopback-only publishing and plain-HTTP nginx).
 #
 # Usage: bash sandbox/deploy.sh [imageTag]      (default v1.1.0; the sandbox has v1.1.0 and v1.2.0)
+# By hand afterwards: `source sandbox/env.sh`, then `pulumi ... --stack sandbox`.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tag=${1:-v1.1.0}
-state=${XINGRIN_SANDBOX_DIR:-/var/lib/xingrin-sandbox}
 
 bash "$repo/sandbox/up.sh"
-# shellcheck source=../toolchain/env.sh
-. "$repo/toolchain/env.sh"
+# shellcheck source=env.sh
+. "$repo/sandbox/env.sh"
 cd "$repo"
-# The sandbox keeps its own state backend and passphrase, apart from any real stack's.
-export PULUMI_BACKEND_URL=${PULUMI_BACKEND_URL:-file://$state/pulumi-state}
-export PULUMI_CONFIG_PASSPHRASE=${PULUMI_CONFIG_PASSPHRASE:-xingrin-sandbox}
-mkdir -p "${PULUMI_BACKEND_URL#file://}"
+state_dir=${PULUMI_BACKEND_URL#file://}
+fleet=$XINGRIN_SANDBOX_DIR/sandbox.json
 
-fleet=$state/sandbox.json
-echo "[sandbox] stack sandbox: configuring from $fleet"
+if [ -d "$state_dir/.pulumi/stacks" ] && pulumi stack ls --json 2>/dev/null | jq -e '.[] | select(.name == "sandbox")' >/dev/null; then
+    echo "[sandbox] reusing stack sandbox from $state_dir (sandbox/down.sh starts it fresh)"
+else
+    echo "[sandbox] new stack sandbox in $state_dir"
+    mkdir -p "$state_dir"
+    rm -f "$repo/Pulumi.sandbox.yaml"   # a stack file left from another sandbox's stack
+fi
 pulumi stack select sandbox --create >/dev/null
-pulumi config set registry "$(jq -r .registry "$fleet")"
-pulumi config set namespace "$(jq -r .namespace "$fleet")"
-pulumi config set redisImage "$(jq -r .redisImage "$fleet")"
-pulumi config set dockerHost "$(jq -r .dockerHost "$fleet")"
+echo "[sandbox] stack sandbox: configuring from $fleet"
+for key in registry namespace redisImage dockerHost dataDir tlsCertDir bindAddress publicScheme; do
+    pulumi config set "$key" "$(jq -r ".$key" "$fleet")"
+done
+mkdir -p "$(jq -r .tlsCertDir "$fleet")"
 pulumi config set publicHost 127.0.0.1
 pulumi config set workers "$(jq -c '[.workers[] | {name, address, port, user, hostKey}]' "$fleet")"
 pulumi config set --secret workerSshPrivateKey < "$(jq -r .sshPrivateKeyFile "$fleet")"
 # Secrets are generated once per sandbox stack, as XingRin's installer does.
 for key in databasePassword djangoSecretKey workerApiKey; do
     if ! pulumi config get "$key" >/dev/null 2>&1; then
-        pulumi config set --secret "$key" "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+        head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | pulumi config set --secret "$key"
     fi
 done
 pulumi config set imageTag "$tag"

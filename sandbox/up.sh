@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Bring up a local XingRin "fleet" to deploy to, from Debian's packages only:
-#   - the MAIN Docker daemon on /var/run/docker.sock (reused if one answers),
+#   - the MAIN Docker daemon: the sandbox's own, on $STATE/main/docker.sock (never the machine's),
 #   - a registry on 127.0.0.1:5000 holding stand-in XingRin images v1.1.0 and v1.2.0
 #     (127.0.0.1:5000/yyhuni/xingrin-<service>:<tag>) and 127.0.0.1:5000/library/redis:7-alpine,
 #   - worker hosts worker-N = sshd on 127.0.1.N:22 + its own Docker daemon.
 # Writes $STATE/sandbox.json describing it. Idempotent: re-running only fixes what is missing.
+# Everything it creates lives under $STATE and publishes only on loopback. It refuses to start
+# where a XingRin it did not create runs or holds data (lib/guard.sh; exit code 3).
 #
 # Usage: sandbox/up.sh        (as root)
 # Env:   XINGRIN_SANDBOX_DIR  state dir (default /var/lib/xingrin-sandbox)
@@ -15,7 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
-for f in packages main-daemon registry images workers fleet-json; do
+for f in guard packages main-daemon registry images workers fleet-json; do
   # shellcheck disable=SC1090
   . "$here/lib/$f.sh"
 done
@@ -26,6 +28,7 @@ start=$SECONDS
 take_lock
 chmod 755 "$STATE"   # sshd's StrictModes rejects group/world-writable parents of authorized_keys
 
+step "no XingRin next door"; refuse_next_to_xingrin
 step "packages";           ensure_packages
 step "main docker daemon"; ensure_main_daemon
 step "registry";           ensure_registry

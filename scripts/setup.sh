@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 echo "[setup] npm packages (npm ci; install scripts are off, see .npmrc)"
 npm ci --no-audit --no-fund
 
-echo "[setup] Pulumi toolchain (toolchain/build.sh; minutes the first time, seconds after)"
-bash toolchain/build.sh
+echo "[setup] Pulumi toolchain (sandbox/toolchain/build.sh; minutes the first time, seconds after)"
+bash sandbox/toolchain/build.sh
 
-echo "[setup] done. Use the toolchain with: source toolchain/env.sh"
+echo "[setup] done. Use the toolchain with: source sandbox/toolchain/env.sh"

@@ -3,8 +3,8 @@
 # set. Fails, rather than skipping anything, when the toolchain has not been built.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=../toolchain/env.sh
-. "$here/toolchain/env.sh"
+# shellcheck source=../sandbox/toolchain/env.sh
+. "$here/sandbox/toolchain/env.sh"
 if ! command -v pulumi >/dev/null 2>&1; then
     echo "pulumi is not on PATH: run \`bash scripts/setup.sh\` (it builds the toolchain offline) first" >&2
     exit 1

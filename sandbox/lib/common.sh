@@ -16,8 +16,17 @@ REDIS_REPO=library/redis
 REDIS_TAG=7-alpine
 WORKER_COUNT=${XINGRIN_SANDBOX_WORKERS:-2}
 SSH_PORT_WANTED=${XINGRIN_SANDBOX_SSH_PORT:-22}
-MAIN_DOCKER_SOCK=/var/run/docker.sock
+# The main server's daemon is the sandbox's own (lib/main-daemon.sh), never the machine's.
+MAIN_DIR=$STATE/main
+MAIN_DOCKER_SOCK=$MAIN_DIR/docker.sock
 MAIN_DOCKER_HOST=unix://$MAIN_DOCKER_SOCK
+MAIN_BRIDGE=xr-main
+MAIN_BRIDGE_CIDR=10.198.0.1/24
+MAIN_POOL=10.199.0.0/16
+# What a sandbox deployment writes on its hosts (the stack's dataDir; tlsCertDir below it), and
+# where the sandbox stack keeps its state: both go with down.sh.
+SANDBOX_DATA_DIR=$STATE/data
+PULUMI_STATE_DIR=$STATE/pulumi-state
 
 # Paths inside $STATE.
 REGISTRY_LOG=$STATE/registry.log           # access log only: one line per HTTP request
@@ -25,7 +34,6 @@ REGISTRY_APP_LOG=$STATE/registry-app.log   # the registry's own (structured) log
 SSH_DIR=$STATE/ssh
 SSH_KEY=$SSH_DIR/id_ed25519
 KNOWN_HOSTS=$SSH_DIR/known_hosts
-MAIN_STARTED_MARK=$STATE/main-dockerd.started-by-sandbox
 FLEET_JSON=$STATE/sandbox.json
 
 # Per-worker naming. Worker N (1-based): loopback address 127.0.1.N, bridge xr-wN with
@@ -131,6 +139,18 @@ start_daemon() {
 }
 
 docker_main()   { docker -H "$MAIN_DOCKER_HOST" "$@"; }
+
+# ensure_bridge NAME CIDR: a bridge of the sandbox's own, for one of its daemons.
+ensure_bridge() {
+  local br=$1 cidr=$2
+  ip link show "$br" >/dev/null 2>&1 || ip link add "$br" type bridge ||
+    die "cannot create bridge $br (needs CAP_NET_ADMIN)"
+  if ! ip -4 -o addr show dev "$br" | grep -q " ${cidr} "; then
+    ip addr flush dev "$br"
+    ip addr add "$cidr" dev "$br"
+  fi
+  ip link set "$br" up
+}
 docker_worker() { local n=$1; shift; docker -H "unix://$(worker_sock "$n")" "$@"; }
 
 # ssh_worker N CMD...: run CMD on worker N the way the deployment will: key auth, host key

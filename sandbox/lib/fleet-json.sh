@@ -40,13 +40,15 @@ write_fleet_json() {
     --arg knownHosts "$KNOWN_HOSTS" \
     --arg sshConfig "$SSH_DIR/config" \
     --arg stateDir "$STATE" \
-    --argjson mainStarted "$([ -f "$MAIN_STARTED_MARK" ] && echo true || echo false)" \
+    --arg dataDir "$SANDBOX_DATA_DIR" \
+    --arg pulumiState "$PULUMI_STATE_DIR" \
     --argjson workers "$workers" \
     --argjson digests "$digests" \
     '{dockerHost:$dockerHost, registry:$registry, namespace:$namespace,
       imagePrefix:($registry + "/" + $namespace), services:$services, redisImage:$redisImage,
       tags:$tags, imageDigests:$digests, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
-      sshConfigFile:$sshConfig, stateDir:$stateDir, mainDockerdStartedBySandbox:$mainStarted,
+      sshConfigFile:$sshConfig, stateDir:$stateDir, pulumiStateDir:$pulumiState,
+      dataDir:$dataDir, tlsCertDir:($dataDir + "/ssl"), bindAddress:"127.0.0.1", publicScheme:"http",
       workers:$workers}' >"$FLEET_JSON.tmp"
   mv "$FLEET_JSON.tmp" "$FLEET_JSON"
 }
@@ -56,7 +58,8 @@ print_summary() {
   cat >&2 <<TXT
 
 XingRin sandbox fleet is up ($FLEET_JSON)
-  main docker:  $MAIN_DOCKER_HOST$([ -f "$MAIN_STARTED_MARK" ] && echo " (started by up.sh)")
+  main docker:  $MAIN_DOCKER_HOST (the sandbox's own daemon)
+  data dir:     $SANDBOX_DATA_DIR  (the stacks' dataDir; nothing outside $STATE)
   registry:     http://$REGISTRY_ADDR  access log $REGISTRY_LOG
   images:       $REGISTRY_ADDR/$NAMESPACE/xingrin-{$(IFS=,; echo "${SERVICES[*]}")}:{$(IFS=,; echo "${TAGS[*]}")}
                 $REGISTRY_ADDR/$REDIS_REPO:$REDIS_TAG

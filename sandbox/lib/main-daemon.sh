@@ -1,45 +1,51 @@
 # shellcheck shell=bash
-# Step: the MAIN Docker daemon (the XingRin "main server" the deployment targets).
-# Reuse any daemon already answering on /var/run/docker.sock; otherwise start Debian's dockerd
-# in the background and remember that we did, so down.sh stops only what up.sh started.
+# Step: the MAIN Docker daemon, the sandbox's stand-in for XingRin's main server. It is the
+# sandbox's own dockerd: own socket, data-root, exec-root, bridge, address pool and containerd
+# namespace, all under $STATE. It never reuses a daemon it did not start, so nothing the sandbox
+# deploys or tears down can reach the machine's own Docker (or a real XingRin on it).
+#
+# --iptables=false: the machine's own dockerd (if any) owns the host's iptables chains; two
+# daemons managing them would fight. Published ports then go through docker-proxy, which is all
+# loopback publishing needs, and containers on one user network still reach each other by name.
 
 main_daemon_answers() { docker_main version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
-# try_start_main_dockerd EXTRA_ARGS...: start dockerd, wait for the socket. Returns 1 on failure.
-try_start_main_dockerd() {
-  local log_file=$STATE/dockerd-main.log pid
-  # A stale socket (daemon died uncleanly) makes clients hang/fail confusingly; dockerd recreates it.
-  [ -S "$MAIN_DOCKER_SOCK" ] && rm -f "$MAIN_DOCKER_SOCK"
-  echo "--- $(date) dockerd $*" >>"$log_file"
-  pid=$(start_daemon "$log_file" dockerd --host "$MAIN_DOCKER_HOST" --pidfile /var/run/docker.pid "$@")
-  if wait_until 60 "main dockerd on $MAIN_DOCKER_SOCK" main_daemon_answers; then
-    echo "$pid" >"$MAIN_STARTED_MARK"
-    log "main dockerd started (pid $pid, args: ${*:-none}), log $log_file"
+ensure_main_daemon() {
+  ensure_bridge "$MAIN_BRIDGE" "$MAIN_BRIDGE_CIDR"
+  if main_daemon_answers; then
+    log "main dockerd already running (pid $(cat "$MAIN_DIR/dockerd.pid")), socket $MAIN_DOCKER_SOCK"
     return 0
   fi
-  kill -TERM "$pid" 2>/dev/null || true
-  sleep 2
-  return 1
+  mkdir -p "$MAIN_DIR/data" "$MAIN_DIR/exec"
+  rm -f "$MAIN_DOCKER_SOCK"
+  # As for the workers: a restarted daemon's old network store can delete other bridges.
+  rm -rf "$MAIN_DIR/data/network"
+  start_daemon "$MAIN_DIR/dockerd.log" dockerd \
+    --host "$MAIN_DOCKER_HOST" \
+    --data-root "$MAIN_DIR/data" \
+    --exec-root "$MAIN_DIR/exec" \
+    --pidfile "$MAIN_DIR/dockerd.pid" \
+    --bridge "$MAIN_BRIDGE" \
+    --iptables=false --ip-masq=false \
+    --default-address-pool "base=$MAIN_POOL,size=24" \
+    --containerd-namespace xingrin-sandbox-main \
+    --containerd-plugins-namespace xingrin-sandbox-main-plugins \
+    --cgroup-parent /xingrin-sandbox-main >/dev/null
+  wait_until 60 "main dockerd on $MAIN_DOCKER_SOCK" main_daemon_answers ||
+    { tail -n 20 "$MAIN_DIR/dockerd.log" >&2; die "the main dockerd did not start; see $MAIN_DIR/dockerd.log"; }
+  log "main dockerd started (pid $(cat "$MAIN_DIR/dockerd.pid")), socket $MAIN_DOCKER_SOCK"
 }
 
-ensure_main_daemon() {
+stop_main_daemon() {
   if main_daemon_answers; then
-    # A mark left by an earlier up.sh whose dockerd has since died must not make down.sh
-    # believe it owns the daemon that answers now.
-    if [ -f "$MAIN_STARTED_MARK" ] && ! pid_alive "$MAIN_STARTED_MARK" dockerd; then
-      rm -f "$MAIN_STARTED_MARK"
-    fi
-    log "a Docker daemon already answers on $MAIN_DOCKER_SOCK: using it"
-    return 0
+    local ids
+    ids=$(docker_main ps -aq)
+    # shellcheck disable=SC2086
+    [ -z "$ids" ] || docker_main rm -f $ids >/dev/null || warn "could not remove every container on the main daemon"
   fi
-  rm -f "$MAIN_STARTED_MARK"
-  # Plain dockerd works on these machines (iptables via nf_tables). Published ports and
-  # container-name DNS on xingrin_network need its iptables rules, so --iptables=false is only
-  # a fallback for kernels without netfilter; published ports then go through docker-proxy.
-  try_start_main_dockerd && return 0
-  warn "dockerd did not come up with default settings; last log lines:"
-  tail -n 15 "$STATE/dockerd-main.log" >&2 || true
-  warn "retrying with --iptables=false"
-  try_start_main_dockerd --iptables=false && return 0
-  die "could not start the main dockerd; see $STATE/dockerd-main.log"
+  stop_pidfile "$MAIN_DIR/dockerd.pid" dockerd "main dockerd"
+  { grep -o " $MAIN_DIR/[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$MAIN_DIR"
+  if ip link show "$MAIN_BRIDGE" >/dev/null 2>&1; then ip link del "$MAIN_BRIDGE"; fi
+  return 0
 }

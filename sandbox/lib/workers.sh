@@ -9,17 +9,6 @@
 #     docker ...` talks to that host's daemon, as it would on a real remote host.
 # The hosts share this machine's filesystem (e.g. /opt/xingrin): only Docker and SSH are per host.
 
-ensure_bridge() {
-  local br=$1 cidr=$2
-  ip link show "$br" >/dev/null 2>&1 || ip link add "$br" type bridge ||
-    die "cannot create bridge $br (needs CAP_NET_ADMIN)"
-  if ! ip -4 -o addr show dev "$br" | grep -q " ${cidr} "; then
-    ip addr flush dev "$br"
-    ip addr add "$cidr" dev "$br"
-  fi
-  ip link set "$br" up
-}
-
 ensure_worker_daemon() {
   local n=$1 wd sock
   wd=$(worker_dir "$n"); sock=$(worker_sock "$n")
@@ -167,18 +156,16 @@ verify_worker() {
 }
 
 ensure_workers() {
-  local n had_docker0=0
-  ip link show docker0 >/dev/null 2>&1 && had_docker0=1
+  local n
   ensure_client_key
   for n in $(seq 1 "$WORKER_COUNT"); do
     mkdir -p "$(worker_dir "$n")"
     ensure_worker_daemon "$n"
     ensure_worker_sshd "$n"
   done
-  # Guard for the pitfall above: the main daemon's containers need docker0.
-  if [ "$had_docker0" = 1 ] && ! ip link show docker0 >/dev/null 2>&1; then
-    die "docker0 vanished while starting the worker daemons; restart the main dockerd (down.sh && up.sh)"
-  fi
+  # Guard for the pitfall above: the main daemon's containers need its bridge.
+  ip link show "$MAIN_BRIDGE" >/dev/null 2>&1 ||
+    die "$MAIN_BRIDGE vanished while starting the worker daemons; run down.sh, then up.sh"
   write_known_hosts
   # Verify all workers at once (each check is a pull + run, mostly waiting).
   local pids=() pid

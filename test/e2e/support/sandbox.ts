@@ -14,6 +14,12 @@ export interface SandboxFleet {
     tags: string[];
     registryLog: string;
     sshPrivateKeyFile: string;
+    /** The sandbox's own data dir (the stack's dataDir) and where nginx's certificates go. */
+    dataDir: string;
+    tlsCertDir: string;
+    /** Published ports bind to loopback only; nginx serves plain HTTP. */
+    bindAddress: string;
+    publicScheme: string;
     workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string }>;
 }
 

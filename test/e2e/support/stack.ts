@@ -28,6 +28,7 @@ export interface E2eStack {
  * engine runs for real: the program, the docker and command providers, the daemons and sshd's.
  */
 export async function createSandboxStack(fleet: SandboxFleet, imageTag: string): Promise<E2eStack> {
+    fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "xingrin-e2e-backend-"));
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK_NAME, workDir: REPO }, {
         envVars: {
@@ -42,6 +43,10 @@ export async function createSandboxStack(fleet: SandboxFleet, imageTag: string):
         "redisImage": { value: fleet.redisImage },
         "dockerHost": { value: fleet.dockerHost },
         "publicHost": { value: "127.0.0.1" },
+        "publicScheme": { value: fleet.publicScheme },
+        "bindAddress": { value: fleet.bindAddress },
+        "dataDir": { value: fleet.dataDir },
+        "tlsCertDir": { value: fleet.tlsCertDir },
         "workers": { value: JSON.stringify(fleet.workers.map(({ name, address, port, user, hostKey }) =>
             ({ name, address, port, user, hostKey }))) },
         "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },

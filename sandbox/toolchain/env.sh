@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Source this file (`source toolchain/env.sh`) after `bash toolchain/build.sh`
-# to use the offline Pulumi toolchain in the current shell.
+# Source this file (`source sandbox/toolchain/env.sh`) after `bash sandbox/toolchain/build.sh` to
+# use the test rig's Pulumi toolchain in the current shell: its CLI, and the stand-in providers
+# from its own PULUMI_HOME. For the sandbox and the test suites only, never for production.
 # It only sets variables; it builds nothing and downloads nothing.
 
 XINGRIN_TOOLCHAIN_DIR=${XINGRIN_TOOLCHAIN_DIR:-/var/cache/xingrin-deploy/toolchain}
@@ -12,9 +13,9 @@ case ":$PATH:" in
   *) export PATH="$XINGRIN_TOOLCHAIN_DIR/bin:$PATH" ;;
 esac
 
-# Plugin cache (providers installed by build.sh) and CLI state, unless the
-# caller already chose a PULUMI_HOME.
-export PULUMI_HOME=${PULUMI_HOME:-$XINGRIN_TOOLCHAIN_DIR/home}
+# The rig's own plugin cache (the stand-ins build.sh installed) and CLI state, whatever
+# PULUMI_HOME the shell had: an operator's plugins and the stand-ins never mix.
+export PULUMI_HOME=$XINGRIN_TOOLCHAIN_DIR/home
 
 # Switches that keep the engine from reaching out (names checked against
 # sdk/go/common/env in pulumi v3.248.0):

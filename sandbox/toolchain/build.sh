@@ -1,21 +1,20 @@
 #!/usr/bin/env bash
-# Builds the Pulumi toolchain that XingRin Deploy needs, offline, from Go modules.
+# Builds the test rig's Pulumi toolchain, offline, from Go modules: the CLI, the Node.js
+# language host, and the stand-in docker and command providers (sandbox/providers).
 #
-# This machine reaches the Go module proxy, npm and Debian only: the Pulumi
-# installer, GitHub releases and plugin downloads are out of reach, so every
-# binary is compiled here from source that the Go module proxy serves.
+# This machine reaches the Go module proxy, npm and Debian only: the Pulumi installer, GitHub
+# releases and plugin downloads are out of reach, and the proxy refuses the upstream providers'
+# source. So the rig compiles the engine here and serves the providers with its stand-ins.
+# It is for the sandbox and the test suites only: operators run a stock Pulumi with the upstream
+# plugins (README "Deploying your fleet").
 #
-#   bash toolchain/build.sh          # build what is missing, reuse what is cached
-#   source toolchain/env.sh          # then use `pulumi` offline
+#   bash sandbox/toolchain/build.sh     # build what is missing, reuse what is cached
+#   source sandbox/toolchain/env.sh     # then use the rig's `pulumi` (or source sandbox/env.sh)
 #
 # Everything lands in a cache outside the repo (XINGRIN_TOOLCHAIN_DIR, default
-# /var/cache/xingrin-deploy/toolchain), one directory per piece and version, so
-# a second run only checks and relinks (seconds).
-#
-# Where the proxy refuses a provider's upstream source (it does, here, for
-# pulumi-command and pulumi-docker), the provider is built from providers/NAME:
-# XingRin Deploy's own implementation of the part of that provider's schema the
-# program uses. The log says which one was built.
+# /var/cache/xingrin-deploy/toolchain), one directory per piece and version, so a second run only
+# checks and relinks (seconds). The stand-ins are installed into the rig's own PULUMI_HOME
+# ($XINGRIN_TOOLCHAIN_DIR/home), never into an operator's.
 #
 # Exit codes: 0 all built; 1 a step failed (its name is printed).
 set -Eeuo pipefail
@@ -34,30 +33,21 @@ LANGHOST_PSEUDO=v3.0.0-20260624180030-dc7edd58bc13
 LANGHOST_FALLBACK_SDK=3.68.0
 CLIPBOARD_REPLACE='github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e'
 
-COMMAND_VERSION=1.2.1                                # tag v1.2.1 = 7f3eb6f3b77c
-COMMAND_PSEUDO=v0.0.0-20260303235922-7f3eb6f3b77c   # module .../provider has no tags
-
-DOCKER_VERSION=5.2.0          # what @pulumi/docker asks the engine for
-# Newest tagged source (tag v5.1.0 = e944612c4c97; no v5.2.0 tag was found).
-# The binary reports this version, so the engine warns "expected >=5.2.0, but
-# has 5.1.0" and carries on: the SDK's newer invokes may be unknown to it.
-DOCKER_SOURCE_VERSION=5.1.0
-DOCKER_PSEUDO=v5.0.0-20260626165050-e944612c4c97
-# Git submodule `upstream` of pulumi-docker at e944612c: kreuzwerker's
-# terraform-provider-docker v4.5.0 (5074970c71ce), module path below.
-DOCKER_UPSTREAM_MODULE=github.com/terraform-providers/terraform-provider-docker
-DOCKER_UPSTREAM_PSEUDO=v0.0.0-20260618190003-5074970c71ce
+# The provider versions the npm SDKs ask the engine for (package.json). The test rig serves them
+# with its stand-ins (sandbox/providers), registered under these versions in the rig's own
+# PULUMI_HOME; operators install the upstream plugins (README "Deploying your fleet").
+COMMAND_VERSION=1.2.1
+DOCKER_VERSION=5.2.0
 
 # ---- layout ---------------------------------------------------------------
 DIR=${XINGRIN_TOOLCHAIN_DIR:-/var/cache/xingrin-deploy/toolchain}
-REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RIG=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PULUMI_DIR=$DIR/pulumi-v$PULUMI_VERSION
-COMMAND_DIR=$DIR/command-v$COMMAND_VERSION
-DOCKER_DIR=$DIR/docker-v$DOCKER_VERSION-src$DOCKER_SOURCE_VERSION
 BIN_DIR=$DIR/bin
 SRC_DIR=$DIR/src     # scratch wrapper modules and work trees
 LOG_DIR=$DIR/logs
-export PULUMI_HOME=${PULUMI_HOME:-$DIR/home}
+# Always the rig's own plugin cache: the stand-ins must never land in an operator's PULUMI_HOME.
+export PULUMI_HOME=$DIR/home
 
 # A persistent module and build cache make rebuilds incremental.
 export GOMODCACHE=$DIR/go/mod GOCACHE=$DIR/go/build
@@ -213,93 +203,32 @@ build_language_host() {
   install_binary "$fallback.tmp" "$fallback"
 }
 
-COMMAND_BIN=   # set by build_command_provider: upstream build, or our offline one
-build_command_provider() {
-  local out=$COMMAND_DIR/bin/pulumi-resource-command
-  local mod=github.com/pulumi/pulumi-command/provider
-  COMMAND_BIN=$out
-  if [[ -x $out ]]; then log "command provider v$COMMAND_VERSION: cached"; return; fi
-  if ! served "$mod@$COMMAND_PSEUDO"; then build_offline_provider command; COMMAND_BIN=$OFFLINE_BIN; return; fi
-
-  log "building pulumi-resource-command v$COMMAND_VERSION (a few minutes)…"
-  local w; w=$(new_wrapper "command-v$COMMAND_VERSION")
-  cd "$w"
-  quietly "  resolving modules" go get "$mod/cmd/pulumi-resource-command@$COMMAND_PSEUDO"
-  quietly "  compiling" nice go build -trimpath \
-    -ldflags "-s -w -X $mod/pkg/version.Version=v$COMMAND_VERSION" \
-    -o "$out.tmp" "$mod/cmd/pulumi-resource-command"
-  install_binary "$out.tmp" "$out"
-}
-
-DOCKER_BIN=   # set by build_docker_provider: upstream build, or our offline one
-build_docker_provider() {
-  local out=$DOCKER_DIR/bin/pulumi-resource-docker
-  local mod=github.com/pulumi/pulumi-docker/provider/v5
-  DOCKER_BIN=$out
-  if [[ -x $out ]]; then log "docker provider (registered as v$DOCKER_VERSION): cached"; return; fi
-  if ! served "$mod@$DOCKER_PSEUDO" ||
-     ! served "$DOCKER_UPSTREAM_MODULE@$DOCKER_UPSTREAM_PSEUDO"; then
-    build_offline_provider docker; DOCKER_BIN=$OFFLINE_BIN; return
-  fi
-
-  log "building pulumi-resource-docker from v$DOCKER_SOURCE_VERSION source (this takes several minutes)…"
-  # The provider's go.mod replaces the Terraform provider with ../upstream
-  # (a patched git submodule upstream). Rebuild that layout in a writable
-  # tree so the provider's own go.mod and go.sum stay in force.
-  local tree=$SRC_DIR/docker-v$DOCKER_SOURCE_VERSION
-  rm -rf "$tree" && mkdir -p "$tree"
-  cp -r "$(module_dir "$mod@$DOCKER_PSEUDO")" "$tree/provider"
-  cp -r "$(module_dir "$DOCKER_UPSTREAM_MODULE@$DOCKER_UPSTREAM_PSEUDO")" "$tree/upstream"
-  chmod -R u+w "$tree"
-  # Pulumi's patch 0001 adds this package to the upstream module; the other
-  # patch (registry TLS config) is not needed for XingRin.
-  mkdir -p "$tree/upstream/shim"
-  cat >"$tree/upstream/shim/shim.go" <<'EOF'
-// Package shim exposes the provider constructor of terraform-provider-docker,
-// which lives in an internal package, to the Pulumi bridge.
-package shim
-
-import (
-	"github.com/hashicorp/terraform-plugin-sdk/v2/helper/schema"
-	"github.com/terraform-providers/terraform-provider-docker/internal/provider"
-)
-
-func NewProvider() *schema.Provider { return provider.New("dev")() }
-EOF
-  # main.go embeds schema-embed.json: `go generate` writes it from schema.json
-  # with the version filled in.
-  cd "$tree/provider/cmd/pulumi-resource-docker"
-  quietly "  generating schema-embed.json" env VERSION="$DOCKER_SOURCE_VERSION" go run generate.go
-  cd "$tree/provider"
-  # Without the version ldflag the provider panics at start.
-  quietly "  compiling" nice go build -trimpath -tags no_compose \
-    -ldflags "-s -w -X $mod/pkg/version.Version=$DOCKER_SOURCE_VERSION" \
-    -o "$out.tmp" ./cmd/pulumi-resource-docker
-  install_binary "$out.tmp" "$out"
-}
-
-# build_offline_provider NAME: when the proxy refuses a provider's upstream source, build
-# XingRin Deploy's own implementation of the part of its schema the program uses (providers/NAME,
-# same type tokens and property names). Keyed on a hash of that source, so edits rebuild it.
-OFFLINE_BIN=
-build_offline_provider() {
-  local name=$1 src=$REPO/providers/$1 hash
+# build_stand_in NAME: the rig's stand-in for a provider (sandbox/providers/NAME: the part of
+# its schema the program uses, same type tokens and property names). Keyed on a hash of that
+# source, so edits rebuild it. Sets STAND_IN_BIN.
+STAND_IN_BIN=
+build_stand_in() {
+  local name=$1 src=$RIG/providers/$1 hash
   hash=$(cd "$src" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) -print0 |
     sort -z | xargs -0 sha256sum | sha256sum | cut -c1-12)
-  OFFLINE_BIN=$DIR/offline-$name-$hash/bin/pulumi-resource-$name
-  if [[ -x $OFFLINE_BIN ]]; then log "offline $name provider ($hash): cached"; return; fi
-  log "building the offline $name provider from providers/$name (upstream source not served)…"
+  STAND_IN_BIN=$DIR/stand-in-$name-$hash/bin/pulumi-resource-$name
+  if [[ -x $STAND_IN_BIN ]]; then log "stand-in $name provider ($hash): cached"; return; fi
+  log "building the stand-in $name provider from sandbox/providers/$name…"
   cd "$src"
-  quietly "  compiling" nice go build -trimpath -o "$OFFLINE_BIN.tmp" "./cmd/pulumi-resource-$name"
-  install_binary "$OFFLINE_BIN.tmp" "$OFFLINE_BIN"
+  quietly "  compiling" nice go build -trimpath -o "$STAND_IN_BIN.tmp" "./cmd/pulumi-resource-$name"
+  install_binary "$STAND_IN_BIN.tmp" "$STAND_IN_BIN"
 }
+COMMAND_BIN=
+build_command_stand_in() { build_stand_in command; COMMAND_BIN=$STAND_IN_BIN; }
+DOCKER_BIN=
+build_docker_stand_in() { build_stand_in docker; DOCKER_BIN=$STAND_IN_BIN; }
 
 # The engine runs policy/ (runtime "nodejs-analyzer") through the analyzer plugin
 # pulumi-analyzer-policy-nodejs-analyzer (see that script for why); it is installed in the plugin
 # cache like the providers, since env.sh makes the engine ignore plugins on PATH.
 POLICY_ANALYZER=policy-nodejs-analyzer
 install_policy_analyzer() {
-  local file=$REPO/toolchain/pulumi-analyzer-$POLICY_ANALYZER
+  local file=$RIG/toolchain/pulumi-analyzer-$POLICY_ANALYZER
   local dest=$PULUMI_HOME/plugins/analyzer-$POLICY_ANALYZER-v1.0.0/pulumi-analyzer-$POLICY_ANALYZER
   if [[ -x $dest ]] && cmp -s "$file" "$dest"; then log "policy analyzer: installed"; return; fi
   quietly "  installing analyzer plugin $POLICY_ANALYZER" \
@@ -336,14 +265,14 @@ main() {
   run_step pulumi-cli build_pulumi_cli
   run_step dynamic-provider-launcher install_dynamic_provider_launcher
   run_step language-host build_language_host
-  run_step command-provider build_command_provider
-  run_step docker-provider build_docker_provider
+  run_step command-stand-in build_command_stand_in
+  run_step docker-stand-in build_docker_stand_in
   run_step policy-analyzer install_policy_analyzer
   run_step assemble assemble
   log "ready in $((SECONDS - started))s: $BIN_DIR"
   # shellcheck disable=SC2012  # our own symlink names: ls -l shows their targets
   ls -l "$BIN_DIR" | tail -n +2 | sed 's/^/    /' >&2
-  log "use it with: source toolchain/env.sh"
+  log "use it with: source sandbox/toolchain/env.sh (or sandbox/env.sh for the sandbox stack)"
 
 }
 main "$@"
