@@ -1,0 +1,31 @@
+import * as assert from "assert";
+import { validatePostgresName, validateVolumeName } from "../../config/database";
+
+describe("database names and the postgres volume", () => {
+    it("accepts PostgreSQL names and Docker volume names", () => {
+        assert.strictEqual(validatePostgresName("databaseName", "xingrin", "xingrin"), "xingrin");
+        assert.strictEqual(validatePostgresName("databaseUser", "_svc_2", "postgres"), "_svc_2");
+        assert.strictEqual(validateVolumeName("postgresVolume", "xingrin_postgres_data", "xingrin_postgres_data"), "xingrin_postgres_data");
+        assert.strictEqual(validateVolumeName("postgresVolume", "docker_db.v-2", "xingrin_postgres_data"), "docker_db.v-2");
+    });
+
+    for (const value of ["xingrin db", "2fast", "x;drop", "a".repeat(64), ""]) {
+        it(`refuses databaseUser ${JSON.stringify(value.length > 20 ? `${value.slice(0, 20)}…` : value)}`, () => {
+            assert.throws(() => validatePostgresName("databaseUser", value, "postgres"), {
+                name: "ConfigError",
+                message: `databaseUser ${JSON.stringify(value)} is not a PostgreSQL name; use a letter or "_", then letters, digits or "_", ` +
+                    'at most 63 characters, for example "postgres"',
+            });
+        });
+    }
+
+    for (const value of ["x", "-data", "pg data", "pg/data"]) {
+        it(`refuses postgresVolume ${JSON.stringify(value)}`, () => {
+            assert.throws(() => validateVolumeName("postgresVolume", value, "xingrin_postgres_data"), {
+                name: "ConfigError",
+                message: `postgresVolume ${JSON.stringify(value)} is not a Docker volume name; use a letter or digit, then letters, digits, ` +
+                    '"_", "." or "-" (two characters at least), for example "xingrin_postgres_data"',
+            });
+        });
+    }
+});
