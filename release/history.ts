@@ -46,12 +46,17 @@ export function parseHistory(raw: unknown): UpdateRecord[] {
 export function deployments(history: UpdateRecord[]): Deployment[] {
     const deployed: Deployment[] = [];
     for (const update of history) {
-        const tag = update.config?.[IMAGE_TAG_HISTORY_KEY]?.value?.trim() ?? "";
+        const tag = tagOf(update);
         if (update.kind === "update" && update.result === "succeeded" && tag !== "") {
             deployed.push({ update: update.version, tag, startTime: update.startTime });
         }
     }
     return deployed;
+}
+
+/** The imageTag an update's record carries ("" when none: it ran the VERSION file of that day). */
+export function tagOf(update: UpdateRecord): string {
+    return update.config?.[IMAGE_TAG_HISTORY_KEY]?.value?.trim() ?? "";
 }
 
 /** "update #12, 2026-07-21T14:05:30.000Z", or only the time where the backend does not number updates. */
