@@ -1,3 +1,4 @@
+import { parseImageReference } from "../config/imageReference";
 import { XINGRIN_SERVICES, XingrinService } from "../config/images";
 
 /** An image reference split the way Docker normalizes it (distribution/reference). */
@@ -16,34 +17,24 @@ export interface ImageRef {
 const DOCKER_HUB = "docker.io";
 
 /**
- * Splits a reference as Docker does: the first component is a registry only when it contains "."
- * or ":" or is "localhost"; anything else is a Docker Hub path. Undefined for what is not a
- * reference at all (an image ID such as "sha256:…").
+ * Splits a reference with the program's grammar (config/imageReference.ts) and names its parts as
+ * the stack config does: registry "docker.io" when the reference names none, the namespace apart
+ * from the image name. Undefined for what is not a reference: an image ID ("sha256:…") or garbage.
  */
 export function parseImageRef(ref: string): ImageRef | undefined {
-    if (/^(sha256:)?[0-9a-f]{64}$/.test(ref) || ref.trim() === "" || /\s/.test(ref)) {
+    if (/^(sha256:)?[0-9a-f]{64}$/.test(ref)) {
         return undefined;
     }
-    const [withoutDigest, digest] = ref.split("@", 2);
-    const components = withoutDigest.split("/");
-    let registry = DOCKER_HUB;
-    const first = components[0];
-    if (components.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) {
-        registry = first === "index.docker.io" || first === "registry-1.docker.io" ? DOCKER_HUB : first;
-        components.shift();
-    }
-    let last = components.pop() ?? "";
-    let tag: string | undefined;
-    const colon = last.indexOf(":");
-    if (colon !== -1) {
-        tag = last.slice(colon + 1);
-        last = last.slice(0, colon);
-    }
-    if (last === "" || components.some(component => component === "")) {
+    const parsed = parseImageReference(ref);
+    if (!parsed.ok) {
         return undefined;
     }
-    const namespace = components.length > 0 ? components.join("/") : (registry === DOCKER_HUB ? "library" : "");
-    return { registry, namespace, name: last, tag, digest };
+    const { registry, path, tag, digest } = parsed.reference;
+    const components = path.split("/");
+    const name = components.pop()!;
+    const hub = registry === undefined || registry === "index.docker.io" || registry === "registry-1.docker.io";
+    const namespace = components.length > 0 ? components.join("/") : (hub ? "library" : "");
+    return { registry: hub ? DOCKER_HUB : registry, namespace, name, tag, digest };
 }
 
 /** The XingRin service an image belongs to: "xingrin-server" is server; redis or anything else is none. */

@@ -1,4 +1,5 @@
 import { ConfigError } from "../config/errors";
+import { validateHost } from "../config/hosts";
 import { validateImageTag } from "../config/imageTag";
 import { LOCAL_DATABASE_HOST } from "../config/read";
 import { NETWORK_NAME } from "../components/mainServer";
@@ -81,6 +82,7 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     }
     set("dockerHost", options.dockerHost, "--docker-host");
 
+    checkHost("PUBLIC_HOST", dotenv.PUBLIC_HOST, env, problems);
     set("publicHost", dotenv.PUBLIC_HOST, from("PUBLIC_HOST"));
     const publicPort = portOf("PUBLIC_PORT", dotenv.PUBLIC_PORT, env, problems);
     if (publicPort !== undefined) {
@@ -122,6 +124,9 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
             "tlsCertDir is left as the stack has it (default /opt/xingrin/ssl); put the certificate there before `pulumi up`");
     }
 
+    if (dotenv.DB_HOST !== LOCAL_DATABASE_HOST) {
+        checkHost("DB_HOST", dotenv.DB_HOST, env, problems);
+    }
     set("databaseHost", dotenv.DB_HOST, from("DB_HOST"));
     const databasePort = portOf("DB_PORT", dotenv.DB_PORT, env, problems);
     if (databasePort !== undefined) {
@@ -268,8 +273,17 @@ function portOf(key: string, value: string, env: EnvFile, problems: string[]): n
     return port;
 }
 
+/** A host the program would refuse (config/hosts.ts), refused here already with its .env line. */
+function checkHost(key: string, value: string, env: EnvFile, problems: string[]): void {
+    try {
+        validateHost(`${key} in ${env.file} (line ${env.entries.get(key)!.line})`, value, "xingrin.example.com");
+    } catch (error) {
+        problems.push(messageOf(error));
+    }
+}
+
 function messageOf(error: unknown): string {
-    if (error instanceof AdoptError) {
+    if (error instanceof AdoptError || error instanceof ConfigError) {
         return error.message;
     }
     throw error;

@@ -239,6 +239,15 @@ describe("adopt: from .env and containers to stack config", () => {
                 /- DB_PORT=postgres in .*install\.env \(line 8\) is not a TCP port: use a whole number from 1 to 65535/);
         });
 
+        it("a PUBLIC_HOST or DB_HOST the program would refuse, with the fix", async () => {
+            const message = await refusal(env("PUBLIC_HOST=https://xingrin.example.com:8083", "DB_HOST=db.internal:5432"), inventory(containers => {
+                containers.splice(containers.indexOf(containerNamed(containers, "xingrin-postgres")), 1);
+            }));
+            assert.strictEqual(message, REFUSED +
+                `PUBLIC_HOST in ${INSTALL_ENV} (line 18) "https://xingrin.example.com:8083" is a URL, not a host name; use the host alone: "xingrin.example.com"\n  - ` +
+                `DB_HOST in ${INSTALL_ENV} (line 7) "db.internal:5432" has a port, which has its own setting; use the host alone: "db.internal"`);
+        });
+
         it("an external DB_HOST next to a running postgres container", async () => {
             assert.match(await refusal(env("DB_HOST=db.internal"), inventory()),
                 /- DB_HOST is db\.internal, an external database, yet xingrin-postgres runs beside XingRin: which one holds the data is unclear/);
