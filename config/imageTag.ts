@@ -4,6 +4,8 @@ import { ConfigError } from "./errors";
 /** Tag used in messages as a known-good example. */
 export const EXAMPLE_TAG = "v1.5.8";
 
+const DOCKER_TAG_MAX_LENGTH = 128;
+
 /**
  * The single place the fleet's version comes from: the stack's `imageTag`, or, when the stack sets
  * none, the `VERSION` file. Every image reference on every host is derived from what this returns.
@@ -40,6 +42,10 @@ export function validateImageTag(tag: string, allowPrerelease: boolean, key = "i
     // exactly keeps "vv1.2.3" out (it drops build metadata too, hence the check above).
     if (semver.valid(version) !== version) {
         throw new ConfigError(`${key} "${tag}" is not a valid semantic version; ${fix}`);
+    }
+    if (tag.length > DOCKER_TAG_MAX_LENGTH) {
+        throw new ConfigError(
+            `${key} "${tag}" is ${tag.length} characters long, and Docker tags are at most ${DOCKER_TAG_MAX_LENGTH}; use a shorter prerelease label`);
     }
     if (semver.prerelease(version) !== null && !allowPrerelease) {
         const stable = `v${semver.major(version)}.${semver.minor(version)}.${semver.patch(version)}`;

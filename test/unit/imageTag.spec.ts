@@ -24,6 +24,15 @@ describe("imageTag validation", () => {
         ["vv1.2.0", 'imageTag "vv1.2.0" is not a valid semantic version; use "v" followed by a semantic version, for example "v1.5.8"'],
         ["v1.2.0+build.5", 'imageTag "v1.2.0+build.5" has build metadata, which Docker tags cannot carry; use "v" followed by a semantic version, for example "v1.5.8"'],
     ];
+    it("refuses a tag longer than Docker's 128 characters", () => {
+        const tag = `v1.3.0-${"a".repeat(122)}`;
+        assert.throws(() => validateImageTag(tag, true), {
+            name: "ConfigError",
+            message: `imageTag "${tag}" is 129 characters long, and Docker tags are at most 128; use a shorter prerelease label`,
+        });
+        assert.strictEqual(validateImageTag(tag.slice(0, -1), true), tag.slice(0, -1));
+    });
+
     for (const [tag, message] of rejected) {
         it(`rejects ${JSON.stringify(tag)} with a message naming the key, the value and an example`, () => {
             assert.throws(() => validateImageTag(tag, true), { name: "ConfigError", message });
