@@ -2,24 +2,54 @@ import { parseArgs } from "util";
 import { ConfigError } from "../config/errors";
 import { VERSION_FILE } from "../config/read";
 import { bump } from "./bump";
+import { confirmOnTerminal } from "./confirm";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess, openProcessHostAccess } from "./hostAccess";
-import { PulumiCli, PulumiRunner, processPulumiRunner } from "./pulumiCli";
+import { PulumiCli, PulumiRunner, processPulumiRunner, selectedStack } from "./pulumiCli";
 import { rollback } from "./rollback";
-import { RELEASE_STACK } from "./stackSettings";
 import { versions } from "./versions";
 
-export const USAGE = [
-    "usage:",
-    "  npm run bump -- <version> [--stack prod] [--no-preview]",
-    "      set the stack's imageTag to a newer version (and VERSION, for a stable release on prod)",
-    "  npm run rollback -- [version] [--stack prod] [--force] [--yes]",
-    "      set the stack's imageTag back to the version deployed before (or the one named); --yes runs pulumi up",
-    "  npm run versions -- [--stack prod]",
-    "      per host: the images the stack outputs name, what the host runs, and the versions it holds;",
-    "      exits 2 when a host differs from the outputs or cannot be reached",
-    `--stack defaults to ${RELEASE_STACK}. pulumi is \`$PULUMI\` when set, else \`pulumi\` on PATH.`,
-].join("\n");
+const HELP = {
+    bump: [
+        "  npm run bump -- <version> [--stack <stack>] [--no-preview]",
+        "      Sets the stack's imageTag to a newer version, and VERSION for a stable release on prod;",
+        "      prints each file it changes, then the preview to run.",
+    ],
+    rollback: [
+        "  npm run rollback -- [version] [--stack <stack>] [--force] [--yes]",
+        "      Without a version: one step back along the stack's deployed history. With one: that version;",
+        "      going forward again is always this, or a bump. Prints the history (newest first, marking",
+        "      what runs and where the rollback goes), then the stack and imageTag from -> to.",
+        "      Then it asks y/N on a terminal; --yes applies without asking. Applying sets imageTag and runs",
+        "      `pulumi up --yes --diff`. Without --yes and without a terminal it changes nothing.",
+        "      --force accepts a version the stack never deployed.",
+        "      The walk back: only a succeeded `pulumi up` that recorded an imageTag deployed a version",
+        "      (a failed or cancelled update deployed nothing). An update to a version older than the one",
+        "      before it is a rollback step, and the versions it moved back from drop out of the walk.",
+        "      One rollback goes to the newest version deployed before what runs that was not rolled back",
+        "      from. After v1.1.0, v1.2.0, v1.3.0, two rollbacks reach v1.2.0, then v1.1.0. When the",
+        "      stack's imageTag is not what the last succeeded update deployed (that update failed, or the",
+        "      tag is set but not deployed), the first step back is to the version that last deployed.",
+    ],
+    versions: [
+        "  npm run versions -- [--stack <stack>]",
+        "      Per host: the images the stack outputs name, what the host runs, and the versions it holds;",
+        "      exits 2 when a host differs from the outputs or cannot be reached.",
+    ],
+} as const;
+
+const FOOTER = [
+    "--stack names the stack. Without it, the command uses the stack `pulumi stack select` chose",
+    "(`pulumi stack --show-name`), and refuses when none is selected. The first line of output names",
+    "the stack. pulumi is `$PULUMI` when set, else `pulumi` on PATH.",
+];
+
+export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.versions, ...FOOTER].join("\n");
+
+/** `npm run <command> -- --help`: that command's part of the usage. */
+export function helpOf(command: Command): string {
+    return ["usage:", ...HELP[command], ...FOOTER].join("\n");
+}
 
 /** Everything the CLI touches outside itself, so unit tests can run it whole on fakes. */
 export interface CliDeps {
@@ -28,12 +58,14 @@ export interface CliDeps {
     versionFile: string;
     print: (line: string) => void;
     printError: (line: string) => void;
+    /** Asks the operator y/N; undefined when stdin is not a terminal. */
+    confirm?: (question: string) => Promise<boolean>;
 }
 
 const FLAGS_OF = {
-    bump: ["stack", "no-preview"],
-    rollback: ["stack", "force", "yes"],
-    versions: ["stack"],
+    bump: ["stack", "no-preview", "help"],
+    rollback: ["stack", "force", "yes", "help"],
+    versions: ["stack", "help"],
 } as const;
 type Command = keyof typeof FLAGS_OF;
 
@@ -59,39 +91,70 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
     if (!(command in FLAGS_OF)) {
         throw new ReleaseError(`unknown command "${command}": use bump, rollback or versions\n${USAGE}`);
     }
-    const { positionals, flags } = parseCommandLine(command as Command, rest);
-    const pulumi = new PulumiCli(deps.pulumi, flags.stack);
-    switch (command as Command) {
+    const name = command as Command;
+    const { positionals, flags } = parseCommandLine(name, rest);
+    if (flags.help) {
+        deps.print(helpOf(name));
+        return 0;
+    }
+    // The example a refusal shows keeps the operator's --stack, and never makes one up.
+    const stackFlag = flags.stack === undefined ? "" : ` --stack ${flags.stack}`;
+    switch (name) {
         case "bump": {
             if (positionals.length !== 1) {
-                throw new ReleaseError(`bump takes exactly one version, for example \`npm run bump -- v1.6.0 --stack ${flags.stack}\``);
+                throw new ReleaseError(`bump takes exactly one version, for example \`npm run bump -- v1.6.0${stackFlag}\``);
             }
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
             await bump({ version: positionals[0], showPreviewHint: !flags.noPreview },
                 { pulumi, versionFile: deps.versionFile, print: deps.print });
             return 0;
         }
         case "rollback": {
             if (positionals.length > 1) {
-                throw new ReleaseError(`rollback takes at most one version, for example \`npm run rollback -- v1.5.7 --stack ${flags.stack}\``);
+                throw new ReleaseError(`rollback takes at most one version, for example \`npm run rollback -- v1.5.7${stackFlag}\``);
             }
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
             await rollback({ version: positionals[0], force: flags.force, yes: flags.yes },
-                { pulumi, versionFile: deps.versionFile, print: deps.print });
+                { pulumi, versionFile: deps.versionFile, print: deps.print, confirm: deps.confirm });
             return 0;
         }
         case "versions": {
             if (positionals.length > 0) {
-                throw new ReleaseError(`versions takes no arguments, only --stack: \`npm run versions -- --stack ${flags.stack}\``);
+                throw new ReleaseError(`versions takes no arguments, only --stack: \`npm run versions -- --stack ${flags.stack ?? "<stack>"}\``);
             }
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
             return versions({ pulumi, openHosts: deps.openHosts, print: deps.print });
         }
     }
 }
 
+/**
+ * The stack the command acts on: the one --stack names, else the selected one; never a default
+ * of our own, since acting on prod by surprise is the worst outcome. The first line says which.
+ */
+async function stackFor(command: Command, args: string[], flag: string | undefined, deps: CliDeps): Promise<PulumiCli> {
+    if (flag !== undefined) {
+        deps.print(`stack ${flag} (named by --stack)`);
+        return new PulumiCli(deps.pulumi, flag);
+    }
+    const selected = await selectedStack(deps.pulumi);
+    if (selected === undefined) {
+        // The operator's own command line, with the flag added.
+        const example = ["npm", "run", command, "--", ...args, "--stack", "<stack>"].join(" ");
+        throw new ReleaseError(
+            `no stack is selected and --stack was not given, so ${command} does not know which stack to act on: ` +
+            `name it with --stack (\`${example}\`; \`pulumi stack ls\` lists them), or select one with \`pulumi stack select <stack>\``);
+    }
+    deps.print(`stack ${selected} (the selected stack, from \`pulumi stack --show-name\`; --stack names another)`);
+    return new PulumiCli(deps.pulumi, selected);
+}
+
 interface Flags {
-    stack: string;
+    stack?: string;
     force: boolean;
     yes: boolean;
     noPreview: boolean;
+    help: boolean;
 }
 
 function parseCommandLine(command: Command, args: string[]): { positionals: string[]; flags: Flags } {
@@ -107,18 +170,19 @@ function parseCommandLine(command: Command, args: string[]): { positionals: stri
                 "force": { type: "boolean" },
                 "yes": { type: "boolean", short: "y" },
                 "no-preview": { type: "boolean" },
+                "help": { type: "boolean", short: "h" },
             },
         });
     } catch (error) {
-        throw new ReleaseError(`${command}: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+        throw new ReleaseError(`${command}: ${error instanceof Error ? error.message : String(error)}\n${helpOf(command)}`);
     }
     const given = Object.keys(parsed.values).filter(flag => !allowed.includes(flag));
     if (given.length > 0) {
-        throw new ReleaseError(`${command} does not take --${given[0]} (it takes ${allowed.map(f => `--${f}`).join(", ")})\n${USAGE}`);
+        throw new ReleaseError(`${command} does not take --${given[0]} (it takes ${allowed.map(f => `--${f}`).join(", ")})\n${helpOf(command)}`);
     }
-    const stack = parsed.values.stack ?? RELEASE_STACK;
-    if (stack.trim() === "") {
-        throw new ReleaseError(`--stack is empty: name a stack, for example --stack ${RELEASE_STACK}`);
+    const stack = parsed.values.stack;
+    if (stack !== undefined && stack.trim() === "") {
+        throw new ReleaseError("--stack is empty: name a stack, for example --stack dev (`pulumi stack ls` lists them)");
     }
     return {
         positionals: parsed.positionals,
@@ -127,6 +191,7 @@ function parseCommandLine(command: Command, args: string[]): { positionals: stri
             force: parsed.values.force ?? false,
             yes: parsed.values.yes ?? false,
             noPreview: parsed.values["no-preview"] ?? false,
+            help: parsed.values.help ?? false,
         },
     };
 }
@@ -138,6 +203,7 @@ if (require.main === module) {
         versionFile: VERSION_FILE,
         print: line => console.log(line),
         printError: line => console.error(line),
+        confirm: process.stdin.isTTY ? confirmOnTerminal : undefined,
     }).then(code => {
         process.exitCode = code;
     }, (error: unknown) => {

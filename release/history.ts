@@ -1,4 +1,3 @@
-import { EXAMPLE_TAG } from "../config/imageTag";
 import { ReleaseError } from "./errors";
 
 /** The key `pulumi stack history --json` records imageTag under: "<project name in Pulumi.yaml>:imageTag". */
@@ -59,28 +58,9 @@ export function tagOf(update: UpdateRecord): string {
     return update.config?.[IMAGE_TAG_HISTORY_KEY]?.value?.trim() ?? "";
 }
 
-/** "update #12, 2026-07-21T14:05:30.000Z", or only the time where the backend does not number updates. */
-export function describeDeployment(deployment: Deployment): string {
-    return deployment.update > 0 ? `update #${deployment.update}, ${deployment.startTime}` : deployment.startTime;
-}
-
 /** Each deployed tag once, most recently deployed first. */
 export function deployedTags(history: UpdateRecord[]): string[] {
     return [...new Set(deployments(history).map(d => d.tag))];
-}
-
-/** The version deployed before the current one: the newest succeeded update on a different tag. */
-export function previousDeployment(history: UpdateRecord[], current: string, stack: string): Deployment {
-    const earlier = deployments(history).find(d => d.tag !== current);
-    if (earlier !== undefined) {
-        return earlier;
-    }
-    const fix = `name the version to deploy: \`npm run rollback -- <version> --stack ${stack} --force\`, for example ${EXAMPLE_TAG}`;
-    if (deployments(history).length === 0) {
-        throw new ReleaseError(`stack ${stack} has no succeeded update that recorded an imageTag, so there is no earlier version to roll back to; ${fix}`);
-    }
-    throw new ReleaseError(
-        `stack ${stack} has only ever deployed ${current} in a succeeded update, so there is no earlier version to roll back to; ${fix}`);
 }
 
 /**

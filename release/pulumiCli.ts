@@ -38,7 +38,8 @@ interface ConfigValueJson {
 
 /**
  * The pulumi commands the release flow uses, each bound to one stack. `--stack` is always passed
- * explicitly so a command never lands on whichever stack happens to be selected.
+ * explicitly: the CLI resolves the stack once, says which it is, and every command then acts on
+ * that one even if another is selected meanwhile.
  */
 export class PulumiCli {
     constructor(private readonly runner: PulumiRunner, public readonly stack: string) {}
@@ -130,6 +131,22 @@ export class PulumiCli {
     private upWithYesArgs(): string[] {
         return ["up", "--stack", this.stack, "--yes", "--diff"];
     }
+}
+
+/**
+ * The stack `pulumi stack select` chose for this project (`pulumi stack --show-name`), or undefined
+ * when none is selected. Without a terminal pulumi does not offer a choice; it fails with "no stack
+ * selected; please use `pulumi stack select` …" (pkg/cmd/pulumi/stack/io.go, ChooseStack, v3.248.0).
+ */
+export async function selectedStack(runner: PulumiRunner): Promise<string | undefined> {
+    const args = ["stack", "--show-name"];
+    const result = await runner.capture(args);
+    if (result.code !== 0 && /no stack selected/.test(result.stderr)) {
+        return undefined;
+    }
+    requireSuccess(args, result);
+    const name = result.stdout.trim();
+    return name === "" ? undefined : name;
 }
 
 /** What to run to see every container and image a change moves, before applying it. */

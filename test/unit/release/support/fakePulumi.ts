@@ -1,3 +1,4 @@
+import { UpdateRecord } from "../../../../release/history";
 import { PulumiRunner } from "../../../../release/pulumiCli";
 import { ProcessResult } from "../../../../release/process";
 
@@ -20,12 +21,20 @@ export class FakePulumi implements PulumiRunner {
     history: unknown = [];
     outputs: Record<string, unknown> = {};
     upExitCode = 0;
+    /** What `pulumi stack --show-name` answers: the stack `pulumi stack select` chose, if any. */
+    selected: string | undefined = undefined;
 
     constructor(public readonly config: FakeConfig = {}, private readonly stack = "prod") {}
 
     async capture(args: readonly string[]): Promise<ProcessResult> {
         this.commands.push(["pulumi", ...args].join(" "));
         const [group, verb, key, value] = args;
+        if (group === "stack" && verb === "--show-name" && args.length === 2) {
+            // Without a terminal pulumi does not offer a choice (pkg/cmd/pulumi/stack/io.go, ChooseStack, v3.248.0).
+            return this.selected === undefined
+                ? { code: 255, stdout: "", stderr: "error: no stack selected; please use `pulumi stack select` or `pulumi stack init` to choose one\n" }
+                : ok(`${this.selected}\n`);
+        }
         this.expectStack(args);
         if (group === "config" && verb === "get") {
             const found = key in this.config ? this.config[key] : PROJECT_DEFAULTS[key];
@@ -53,9 +62,20 @@ export class FakePulumi implements PulumiRunner {
         throw new Error(`unexpected pulumi command: pulumi ${args.join(" ")}`);
     }
 
+    /**
+     * `pulumi up` on the terminal. Like pulumi, it records the update in the stack history (newest
+     * first, with the imageTag it ran), so a spec can run one command after another.
+     */
     async stream(args: readonly string[]): Promise<number> {
         this.commands.push(["pulumi", ...args].join(" "));
         this.expectStack(args);
+        if (args[0] === "up" && Array.isArray(this.history)) {
+            const history = this.history as UpdateRecord[];
+            const numbered = history.some(update => update.version > 0);
+            const version = numbered ? Math.max(...history.map(update => update.version)) + 1 : 0;
+            const tag = typeof this.config.imageTag === "string" ? this.config.imageTag : "";
+            history.unshift(recordedUpdate(version, this.upExitCode === 0 ? "succeeded" : "failed", tag, history.length));
+        }
         return this.upExitCode;
     }
 
@@ -65,6 +85,22 @@ export class FakePulumi implements PulumiRunner {
             throw new Error(`pulumi ${args.join(" ")} does not name stack ${this.stack}`);
         }
     }
+}
+
+/** An update as `pulumi stack history --json` shows it; times a day apart, after every fixture's. */
+function recordedUpdate(version: number, result: string, imageTag: string, index: number): UpdateRecord {
+    const day = new Date(Date.UTC(2026, 11, 1 + index, 10, 0, 0)).toISOString();
+    return {
+        version,
+        kind: "update",
+        startTime: day,
+        message: "",
+        environment: { "exec.kind": "cli" },
+        config: imageTag === "" ? {} : { "xingrin-deploy:imageTag": { value: imageTag, secret: false } },
+        result,
+        endTime: day,
+        resourceChanges: { replace: 6, same: 14 },
+    };
 }
 
 function ok(stdout: string): ProcessResult {

@@ -1,0 +1,27 @@
+import * as readline from "readline";
+
+/**
+ * Asks a yes/no question on the terminal. Only "y" or "yes" agrees: Enter, anything else, or the
+ * end of input (Ctrl-D) is a no, so a stray key never changes a stack.
+ */
+export function confirmOnTerminal(question: string): Promise<boolean> {
+    return new Promise(resolve => {
+        const terminal = readline.createInterface({ input: process.stdin, output: process.stdout });
+        let answered = false;
+        terminal.on("close", () => {
+            if (!answered) {
+                process.stdout.write("\n");
+                resolve(false);
+            }
+        });
+        terminal.question(question, answer => {
+            answered = true;
+            terminal.close();
+            resolve(isYes(answer));
+        });
+    });
+}
+
+export function isYes(answer: string): boolean {
+    return /^\s*y(es)?\s*$/i.test(answer);
+}
