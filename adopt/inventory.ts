@@ -6,6 +6,8 @@ import { ImageRef, parseImageRef, xingrinServiceOfImage } from "./imageRef";
 /** Labels docker compose puts on what it creates. */
 export const COMPOSE_PROJECT_LABEL = "com.docker.compose.project";
 export const COMPOSE_SERVICE_LABEL = "com.docker.compose.service";
+/** The folder compose ran in: docker/ of the XingRin checkout. */
+export const COMPOSE_WORKING_DIR_LABEL = "com.docker.compose.project.working_dir";
 
 /** Where the postgres image keeps its data; the volume mounted here is the one to keep. */
 export const POSTGRES_DATA_PATH = "/var/lib/postgresql/data";

@@ -8,7 +8,7 @@ import { EnvFile, envValue, requireKeys } from "./envFile";
 import { AdoptError } from "./errors";
 import { canonicalRef, parseImageRef } from "./imageRef";
 import {
-    bindingOf, Container, containerOf, Inventory, mountAt, NGINX_TLS_PATH, POSTGRES_DATA_PATH, RunningRelease,
+    bindingOf, COMPOSE_WORKING_DIR_LABEL, Container, containerOf, Inventory, mountAt, NGINX_TLS_PATH, POSTGRES_DATA_PATH, RunningRelease,
     runningRelease, XINGRIN_DATA_PATH,
 } from "./inventory";
 
@@ -119,6 +119,11 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     const tls = mountAt(nginx, NGINX_TLS_PATH);
     if (tls?.type === "bind") {
         set("tlsCertDir", tls.source, `mount ${NGINX_TLS_PATH} of ${nginx!.name}`);
+        const checkout = nginx!.labels[COMPOSE_WORKING_DIR_LABEL];
+        if (checkout !== undefined && (tls.source === checkout || tls.source.startsWith(`${checkout}/`))) {
+            notes.push(`the TLS certificate is in the XingRin checkout (${tls.source}): keep it there, or copy it to ` +
+                "/opt/xingrin/ssl and set tlsCertDir, before retiring the checkout");
+        }
     } else {
         notes.push(`${nginx?.name ?? "no nginx container"} has no host directory at ${NGINX_TLS_PATH}: ` +
             "tlsCertDir is left as the stack has it (default /opt/xingrin/ssl); put the certificate there before `pulumi up`");

@@ -70,6 +70,8 @@ describe("adopt: from .env and containers to stack config", () => {
             ["workerApiKey", SECRET_VALUES[2], true],
         ]);
         assert.deepStrictEqual(plan.notes, [
+            "the TLS certificate is in the XingRin checkout (/root/xingrin/docker/nginx/ssl): keep it there, or copy it to " +
+                "/opt/xingrin/ssl and set tlsCertDir, before retiring the checkout",
             "also on xingrin_network: eager_tesla (scans in progress?): wait for them to finish before the takeover",
         ]);
     });
@@ -163,6 +165,8 @@ describe("adopt: from .env and containers to stack config", () => {
         assert.deepStrictEqual(plan.notes, [
             "XingRin hands out docker.io/someone/xingrin-worker:v1.5.8 to workers now (from docker/.env); the program will " +
                 "hand out docker.io/yyhuni/xingrin-worker:v1.5.8, the worker image beside the others",
+            "the TLS certificate is in the XingRin checkout (/root/xingrin/docker/nginx/ssl): keep it there, or copy it to " +
+                "/opt/xingrin/ssl and set tlsCertDir, before retiring the checkout",
             `${INSTALL_ENV} sets DEBUG=True; the program runs the server with DEBUG=False`,
             "not running: xingrin-agent (exited); the takeover starts the program's containers in their place",
             "also on xingrin_network: eager_tesla (scans in progress?): wait for them to finish before the takeover",
