@@ -17,13 +17,6 @@ describe("imageTag validation", () => {
         });
     });
 
-    const rejected: Array<[string, string]> = [
-        ["latest", 'imageTag "latest" is not a version tag: it must start with "v"; use "v" followed by a semantic version, for example "v1.5.8"'],
-        ["1.2.0", 'imageTag "1.2.0" is not a version tag: it must start with "v"; use "v" followed by a semantic version, for example "v1.5.8"'],
-        ["v1.2", 'imageTag "v1.2" is not a valid semantic version; use "v" followed by a semantic version, for example "v1.5.8"'],
-        ["vv1.2.0", 'imageTag "vv1.2.0" is not a valid semantic version; use "v" followed by a semantic version, for example "v1.5.8"'],
-        ["v1.2.0+build.5", 'imageTag "v1.2.0+build.5" has build metadata, which Docker tags cannot carry; use "v" followed by a semantic version, for example "v1.5.8"'],
-    ];
     it("refuses a tag longer than Docker's 128 characters", () => {
         const tag = `v1.3.0-${"a".repeat(122)}`;
         assert.throws(() => validateImageTag(tag, true), {
@@ -33,6 +26,13 @@ describe("imageTag validation", () => {
         assert.strictEqual(validateImageTag(tag.slice(0, -1), true), tag.slice(0, -1));
     });
 
+    const rejected: Array<[string, string]> = [
+        ["latest", 'imageTag "latest" is not a version tag: it must start with "v"; use "v" followed by a semantic version, for example "v1.5.8"'],
+        ["1.2.0", 'imageTag "1.2.0" is not a version tag: it must start with "v"; use "v" followed by a semantic version, for example "v1.5.8"'],
+        ["v1.2", 'imageTag "v1.2" is not a valid semantic version; use "v" followed by a semantic version, for example "v1.5.8"'],
+        ["vv1.2.0", 'imageTag "vv1.2.0" is not a valid semantic version; use "v" followed by a semantic version, for example "v1.5.8"'],
+        ["v1.2.0+build.5", 'imageTag "v1.2.0+build.5" has build metadata, which Docker tags cannot carry; use "v" followed by a semantic version, for example "v1.5.8"'],
+    ];
     for (const [tag, message] of rejected) {
         it(`rejects ${JSON.stringify(tag)} with a message naming the key, the value and an example`, () => {
             assert.throws(() => validateImageTag(tag, true), { name: "ConfigError", message });
