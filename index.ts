@@ -1,44 +1,44 @@
 import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
 import { mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
 import { publicUrl, readFleetConfig } from "./config/read";
-import { XingrinImages } from "./components/images";
 import { MainServer } from "./components/mainServer";
 import { RemoteWorker } from "./components/remoteWorker";
+import { FleetStage } from "./components/stage";
 import { versionMatrix } from "./components/versionMatrix";
 
 // Every image reference below is derived from this one checked tag (stack imageTag, else VERSION).
 const fleet = readFleetConfig();
 const tag = fleet.imageTag;
+const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
+const executorImage = taskExecutorImageRef(fleet.repository, tag, fleet.taskExecutorImage);
+const agentImage = xingrinImageRef(fleet.repository, "agent", tag);
 
 const mainDocker = new docker.Provider("main-server-docker", { host: fleet.main.dockerHost });
 
-// 1. Images present on every host: the main server's via RemoteImage, each worker's via SSH pre-pull.
-const images = new XingrinImages("main-images", {
-    imageTag: tag,
-    repository: fleet.repository,
-    services: mainServerServices(fleet.main.database.local),
-    redisImage: fleet.redisImage,
-    buildSource: fleet.buildSource,
+// Phase 1, stage: every image of the tag on every host (main server and workers, in parallel),
+// one content per image everywhere. Nothing switches yet; a failure anywhere stops the update here.
+const stage = new FleetStage("stage", {
+    main: {
+        imageTag: tag,
+        repository: fleet.repository,
+        services: mainServerServices(fleet.main.database.local),
+        redisImage: fleet.redisImage,
+        buildSource: fleet.buildSource,
+    },
+    workers: fleet.workers,
+    // The worker image the server hands out, whatever it is: a worker must hold it before it is handed out.
+    workerImages: [...new Set([executorImage, agentImage])],
+    // readFleetConfig requires the key whenever workers are listed.
+    sshPrivateKey: fleet.workerSshPrivateKey,
+    dataDir: fleet.main.dataDir,
 }, { providers: [mainDocker] });
 
-const workers = fleet.workers.map(host => new RemoteWorker(host.name, {
-    host,
-    // readFleetConfig requires the key whenever workers are listed.
-    sshPrivateKey: fleet.workerSshPrivateKey!,
-    imageTag: tag,
-    workerImage: xingrinImageRef(fleet.repository, "worker", tag),
-    agentImage: xingrinImageRef(fleet.repository, "agent", tag),
-    serverUrl: publicUrl(fleet.main),
-    workerApiKey: fleet.secrets.workerApiKey,
-    dataDir: fleet.main.dataDir,
-}));
-
-const executorImage = taskExecutorImageRef(fleet.repository, tag, fleet.taskExecutorImage);
-
-// 2. Only then does the server switch: it depends on every worker's pre-pull.
+// Phase 2, switch: only once the whole fleet is staged. The main server in compose order, and each
+// worker's agent; both wait on `stage.staged`, which resolves only when phase 1 succeeded everywhere.
 const main = new MainServer("main-server", {
     imageTag: tag,
-    images,
+    images: stage.main,
     settings: fleet.main,
     taskExecutorImage: executorImage,
     registry: fleet.repository.registry,
@@ -46,8 +46,22 @@ const main = new MainServer("main-server", {
     databasePassword: fleet.secrets.databasePassword,
     djangoSecretKey: fleet.secrets.djangoSecretKey,
     workerApiKey: fleet.secrets.workerApiKey,
-    serverDependsOn: workers.map(worker => worker.prePull),
-}, { providers: [mainDocker] });
+    stack,
+    staged: stage.staged,
+}, { providers: [mainDocker], dependsOn: [stage] });
+
+const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
+    host: staged.host,
+    sshPrivateKey: fleet.workerSshPrivateKey!,
+    imageTag: tag,
+    workerImage: executorImage,
+    agentImage,
+    serverUrl: publicUrl(fleet.main),
+    workerApiKey: fleet.secrets.workerApiKey,
+    stack,
+    stage: staged,
+    staged: stage.staged,
+}, { dependsOn: [stage] }));
 
 export const imageTag = tag;
 export const url = main.publicUrl;

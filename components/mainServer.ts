@@ -1,9 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { IMAGE_LABEL } from "../config/images";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
+import { containerLabels } from "./labels";
+import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 
 /** The network name is fixed: XingRin's task distributor starts local workers with --network xingrin_network. */
@@ -19,8 +20,10 @@ export interface MainServerArgs {
     readonly databasePassword: pulumi.Output<string>;
     readonly djangoSecretKey: pulumi.Output<string>;
     readonly workerApiKey: pulumi.Output<string>;
-    /** Work that must finish before the server hands out a new worker image: the workers' pre-pulls. */
-    readonly serverDependsOn?: pulumi.Resource[];
+    /** "<project>/<stack>", for the containers' labels. */
+    readonly stack: string;
+    /** Resolves once the whole fleet is staged (phase 1 succeeded on every host). */
+    readonly staged: pulumi.Output<StagedImages>;
 }
 
 /** What one container on the main server runs: its name and image. */
@@ -33,6 +36,13 @@ export interface RunningImage {
 
 interface ContainerSpec {
     service: string;
+    /**
+     * "versioned": a new container per tag, started next to the old one, which goes only once the
+     * new one is healthy (zero downtime, nothing to clash with). "in place": one container that
+     * is stopped before its replacement starts, for postgres (one data directory) and for the
+     * containers that publish a host port, which two containers cannot share.
+     */
+    switch: "versioned" | "in place";
     image: HostImage;
     envs?: pulumi.Input<pulumi.Input<string>[]>;
     volumes?: docker.types.input.ContainerVolume[];
@@ -42,9 +52,12 @@ interface ContainerSpec {
 }
 
 /**
- * XingRin's main server as its compose file runs it: network, postgres volume, and the containers
- * in compose's start order. Containers keep fixed names, so each is deleted before its replacement
- * is created; the postgres volume is separate and survives every replacement (and `destroy`).
+ * Phase 2 on the main server: XingRin as its compose file runs it (network, postgres volume, the
+ * containers in compose's start order), switched to the staged images. server, frontend and agent
+ * get a new container per tag (xingrin-server-v1.2.0) that starts beside the old one; the old one
+ * is removed at the end of the update, once everything new is healthy. postgres, redis and nginx
+ * keep one container each, replaced in place. Every container carries the labels of labels.ts.
+ * The postgres volume is separate and survives every replacement (and `destroy`).
  */
 export class MainServer extends pulumi.ComponentResource {
     public readonly network: docker.Network;
@@ -53,12 +66,18 @@ export class MainServer extends pulumi.ComponentResource {
     public readonly publicUrl: string;
 
     private readonly networkName: pulumi.Output<string>;
+    private readonly imageTag: string;
+    private readonly stack: string;
+    private readonly staged: pulumi.Output<StagedImages>;
 
     constructor(name: string, args: MainServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:server:MainServer", name, {}, opts);
         const { settings, images } = args;
         const db = settings.database;
         const running: RunningImage[] = [];
+        this.imageTag = args.imageTag;
+        this.stack = args.stack;
+        this.staged = args.staged;
 
         this.network = new docker.Network(`${name}-network`, { name: NETWORK_NAME }, { parent: this });
         this.networkName = this.network.name;
@@ -67,8 +86,9 @@ export class MainServer extends pulumi.ComponentResource {
         if (db.local) {
             this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
                 { parent: this, retainOnDelete: true });
-            backing.push(this.container(`${name}-postgres`, running, {
+            backing.push(this.container(running, {
                 service: "postgres",
+                switch: "in place",
                 image: images.require("postgres"),
                 envs: args.databasePassword.apply(password => toEnvList({
                     POSTGRES_DB: db.name,
@@ -84,8 +104,9 @@ export class MainServer extends pulumi.ComponentResource {
                 },
             }));
         }
-        backing.push(this.container(`${name}-redis`, running, {
+        backing.push(this.container(running, {
             service: "redis",
+            switch: "in place",
             image: images.redis,
             healthcheck: {
                 tests: ["CMD", "redis-cli", "ping"],
@@ -93,8 +114,9 @@ export class MainServer extends pulumi.ComponentResource {
             },
         }));
 
-        const server = this.container(`${name}-server`, running, {
+        const server = this.container(running, {
             service: "server",
+            switch: "versioned",
             image: images.require("server"),
             envs: serverEnvironment({
                 imageTag: args.imageTag,
@@ -118,12 +140,12 @@ export class MainServer extends pulumi.ComponentResource {
                 // XingRin's compose: unhealthy after 3 × 30 s of failures, 60 s to start.
                 ...fastHealthcheck({ timeoutSeconds: 10, failAfterSeconds: 90, startPeriodSeconds: 60 }),
             },
-            // The local worker image must be on this host too before the server can hand it out.
-            dependsOn: [...backing, images.require("worker").resource, ...(args.serverDependsOn ?? [])],
+            dependsOn: backing,
         });
 
-        this.container(`${name}-agent`, running, {
+        this.container(running, {
             service: "agent",
+            switch: "versioned",
             image: images.require("agent"),
             envs: args.workerApiKey.apply(workerApiKey => toEnvList({
                 SERVER_URL: `http://server:${SERVER_PORT}`,
@@ -135,13 +157,15 @@ export class MainServer extends pulumi.ComponentResource {
             volumes: [{ hostPath: "/proc", containerPath: "/host/proc", readOnly: true }],
             dependsOn: [server],
         });
-        const frontend = this.container(`${name}-frontend`, running, {
+        const frontend = this.container(running, {
             service: "frontend",
+            switch: "versioned",
             image: images.require("frontend"),
             dependsOn: [server],
         });
-        this.container(`${name}-nginx`, running, {
+        this.container(running, {
             service: "nginx",
+            switch: "in place",
             image: images.require("nginx"),
             ports: [{ internal: 8083, external: settings.publicPort, ip: settings.bindAddress }],
             volumes: [{ hostPath: settings.tlsCertDir, containerPath: "/etc/nginx/ssl", readOnly: true }],
@@ -158,14 +182,16 @@ export class MainServer extends pulumi.ComponentResource {
         });
     }
 
-    private container(resourceName: string, running: RunningImage[], spec: ContainerSpec): docker.Container {
-        const containerName = `xingrin-${spec.service}`;
-        const container = new docker.Container(resourceName, {
+    private container(running: RunningImage[], spec: ContainerSpec): docker.Container {
+        // The resource name is the container's name, so `docker ps` reads like the preview.
+        const containerName = spec.switch === "versioned" ? `xingrin-${spec.service}-${this.imageTag}` : `xingrin-${spec.service}`;
+        const container = new docker.Container(containerName, {
             name: containerName,
             // The image id keeps the container in step with the image Docker actually has; the
-            // label below is what makes a tag change readable in a preview, where the id is unknown.
-            image: spec.image.imageId,
-            labels: [{ label: IMAGE_LABEL, value: spec.image.ref }],
+            // label is what makes a tag change readable in a preview, where the id is unknown. The
+            // id is released only once every host is staged: that holds every container back until then.
+            image: afterStage(this.staged, spec.image.imageId),
+            labels: containerLabels({ stack: this.stack, service: spec.service, image: spec.image.ref }),
             restart: "always",
             envs: spec.envs,
             volumes: spec.volumes,
@@ -175,7 +201,13 @@ export class MainServer extends pulumi.ComponentResource {
             wait: spec.healthcheck !== undefined,
             waitTimeout: spec.healthcheck !== undefined ? 180 : undefined,
             networksAdvanced: [{ name: this.networkName, aliases: [spec.service] }],
-        }, { parent: this, dependsOn: spec.dependsOn, deleteBeforeReplace: true });
+        }, {
+            parent: this,
+            dependsOn: spec.dependsOn,
+            // The docker provider always stops a container before replacing it; said here too, so the
+            // program reads the same on any provider.
+            deleteBeforeReplace: true,
+        });
         running.push({ service: spec.service, container: containerName, image: spec.image.ref, digest: spec.image.repoDigest });
         return container;
     }

@@ -1,7 +1,10 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerHost } from "../config/workers";
-import { agentStartScript, AGENT_CONTAINER, agentStopScript, parseDigests, prePullScript } from "./workerScripts";
+import { afterStage, StagedImages } from "./stageCheck";
+import { WorkerStage } from "./stage";
+import { workerConnection } from "./workerConnection";
+import { agentStartScript, AGENT_CONTAINER, agentStopScript } from "./workerScripts";
 
 export interface RemoteWorkerArgs {
     readonly host: WorkerHost;
@@ -9,20 +12,22 @@ export interface RemoteWorkerArgs {
     readonly imageTag: string;
     readonly workerImage: string;
     readonly agentImage: string;
-    /** How the agent reaches the server: https://PUBLIC_HOST:PUBLIC_PORT. */
+    /** How the agent reaches the server: PUBLIC scheme://host:port. */
     readonly serverUrl: string;
     readonly workerApiKey: pulumi.Output<string>;
-    readonly dataDir: string;
+    /** "<project>/<stack>", for the agent container's labels. */
+    readonly stack: string;
+    /** This host's pre-pull (phase 1). */
+    readonly stage: WorkerStage;
+    /** Resolves once the whole fleet is staged (phase 1 succeeded everywhere). */
+    readonly staged: pulumi.Output<StagedImages>;
 }
 
 /**
- * A remote worker host. Over SSH it pre-pulls the worker and agent images for the tag (old ones
- * stay, so a rollback pulls nothing), then restarts the agent on that tag. Both commands embed the
- * image references, so a tag change re-runs them and an unchanged tag runs nothing.
+ * A remote worker host's part of phase 2: its agent restarted on the new tag. The images it needs
+ * were pulled in phase 1 (FleetStage); the agent changes only after every host has staged.
  */
 export class RemoteWorker extends pulumi.ComponentResource {
-    /** Done when the host holds the images: the server waits on this before handing them out. */
-    public readonly prePull: command.remote.Command;
     public readonly agent: command.remote.Command;
     public readonly hostName: string;
     public readonly images: { worker: string; agent: string };
@@ -31,46 +36,32 @@ export class RemoteWorker extends pulumi.ComponentResource {
 
     constructor(name: string, args: RemoteWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:worker:RemoteWorker", name, {}, opts);
-        const connection: command.types.input.remote.ConnectionArgs = {
-            host: args.host.address,
-            port: args.host.port,
-            user: args.host.user,
-            privateKey: args.sshPrivateKey,
-            hostKey: args.host.hostKey,
-        };
-        const pull = prePullScript([args.workerImage, args.agentImage], args.dataDir);
-        this.prePull = new command.remote.Command(`${name}-pre-pull`, {
-            connection,
-            create: pull,
-            update: pull,
-        }, { parent: this });
-
-        const start = agentStartScript({
+        const start = args.stage.run.apply(stageRun => agentStartScript({
             image: args.agentImage,
             workerName: args.host.name,
             serverUrl: args.serverUrl,
             imageTag: args.imageTag,
-        });
+            stack: args.stack,
+            stageRun,
+        }));
         this.agent = new command.remote.Command(`${name}-agent`, {
-            connection,
+            connection: workerConnection(args.host, args.sshPrivateKey),
             create: start,
             update: start,
             delete: agentStopScript(),
             // The key travels on stdin, so it is never part of the command text that Pulumi logs
-            // and shows in previews; as a secret input it is encrypted in state.
-            stdin: pulumi.secret(args.workerApiKey),
+            // and shows in previews; as a secret input it is encrypted in state. It is released
+            // only once the whole fleet is staged: that is what holds the agent back until then.
+            stdin: pulumi.secret(afterStage(args.staged, args.workerApiKey)),
         }, {
             parent: this,
-            dependsOn: [this.prePull],
             // Replacing must stop the old agent before starting the new one: both use one name.
             deleteBeforeReplace: true,
         });
 
         this.hostName = args.host.name;
         this.images = { worker: args.workerImage, agent: args.agentImage };
-        this.digests = this.prePull.stdout.apply(parseDigests);
-        this.registerOutputs({
-            prePull: this.prePull, agent: this.agent, images: this.images, digests: this.digests, container: AGENT_CONTAINER,
-        });
+        this.digests = args.stage.digests;
+        this.registerOutputs({ agent: this.agent, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
     }
 }

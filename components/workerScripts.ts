@@ -1,4 +1,4 @@
-import { IMAGE_LABEL } from "../config/images";
+import { containerLabels } from "./labels";
 
 /**
  * Shell run on remote worker hosts over SSH. Kept as pure functions so tests can read exactly what
@@ -8,6 +8,8 @@ import { IMAGE_LABEL } from "../config/images";
 export const AGENT_CONTAINER = "xingrin-agent";
 /** Prefix of the pre-pull's output lines that report "<ref> <repo digest>". */
 export const DIGEST_MARKER = "digest:";
+/** Prefix of the pre-pull's output line that identifies this run of it. */
+export const STAGE_RUN_MARKER = "stage-run:";
 
 /** Single-quotes a value for POSIX sh. */
 export function shellQuote(value: string): string {
@@ -29,6 +31,9 @@ export function prePullScript(images: string[], dataDir: string): string {
                 `else echo "pulling: "${ref}; docker pull ${ref} || { echo "pull failed: "${ref} >&2; exit 1; }; fi\n` +
                 `echo "${DIGEST_MARKER} "${ref}" $(docker image inspect --format '{{index .RepoDigests 0}}' ${ref} 2>/dev/null || true)"`;
         }),
+        // A new value each run: the agent's command carries it, so every stage of this host is
+        // followed by an agent restart, also after an update that was interrupted halfway.
+        `echo "${STAGE_RUN_MARKER} $(date -u +%Y%m%dT%H%M%S.%N)"`,
     ];
     return lines.join("\n");
 }
@@ -38,11 +43,18 @@ export interface AgentStartArgs {
     workerName: string;
     serverUrl: string;
     imageTag: string;
+    /** "<project>/<stack>", for the container's labels. */
+    stack: string;
+    /** The pre-pull run this agent start follows (see STAGE_RUN_MARKER). */
+    stageRun: string;
 }
 
 /** Replaces the agent container with one on the given image; WORKER_API_KEY is read from stdin. */
 export function agentStartScript(args: AgentStartArgs): string {
+    const labels = containerLabels({ stack: args.stack, service: "agent", image: args.image })
+        .flatMap(({ label, value }) => ["--label", shellQuote(`${label}=${value}`)]);
     return [
+        `# after stage run ${args.stageRun}`,
         "set -eu",
         "IFS= read -r WORKER_API_KEY || true",
         'if [ -z "$WORKER_API_KEY" ]; then echo "no WORKER_API_KEY on stdin" >&2; exit 1; fi',
@@ -55,7 +67,7 @@ export function agentStartScript(args: AgentStartArgs): string {
             "-e", shellQuote(`WORKER_NAME=${args.workerName}`),
             "-e", shellQuote(`IMAGE_TAG=${args.imageTag}`),
             "-e WORKER_API_KEY",
-            "--label", shellQuote(`${IMAGE_LABEL}=${args.image}`),
+            ...labels,
             "-v /proc:/host/proc:ro",
             shellQuote(args.image),
         ].join(" "),
@@ -64,6 +76,12 @@ export function agentStartScript(args: AgentStartArgs): string {
 
 export function agentStopScript(): string {
     return `docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`;
+}
+
+/** The run identifier a pre-pull printed ("" when it printed none). */
+export function parseStageRun(prePullOutput: string): string {
+    const line = prePullOutput.split("\n").map(l => l.trim()).find(l => l.startsWith(STAGE_RUN_MARKER));
+    return line === undefined ? "" : line.slice(STAGE_RUN_MARKER.length).trim();
 }
 
 /** Reads the repo digests a pre-pull reported, by image reference. */

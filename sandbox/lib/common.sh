@@ -58,7 +58,8 @@ step() { CURRENT_STEP=$1; log "==> $1"; }
 # On any unexpected failure (set -e), name the step that was running.
 on_exit_report() {
   local rc=$?
-  if [ "$rc" -ne 0 ]; then
+  # 3 is a refusal (lib/guard.sh), already explained.
+  if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ]; then
     printf '%s [sandbox] FAILED (exit %s) during step: %s. Logs are under %s\n' \
       "$(date +%H:%M:%S)" "$rc" "$CURRENT_STEP" "$STATE" >&2
   fi

@@ -1,10 +1,10 @@
 import * as assert from "assert";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { docker, httpGet, inspectContainer, localXingrinImages } from "./support/hosts";
+import { docker, httpGet, inspectContainer, localXingrinImages, serviceContainer } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, storedState } from "./support/stack";
 
-const MAIN_CONTAINERS = ["xingrin-postgres", "xingrin-server", "xingrin-agent", "xingrin-frontend", "xingrin-nginx"];
+const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
 const POSTGRES_MARKER = "/var/lib/postgresql/data/e2e-marker";
 
@@ -22,14 +22,14 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
     /** What every host runs must be exactly `tag`, and the stack outputs must say the same. */
     async function assertFleetAt(tag: string) {
-        for (const name of MAIN_CONTAINERS) {
-            const service = name.replace("xingrin-", "");
+        for (const service of MAIN_SERVICES) {
+            const name = serviceContainer(fleet.dockerHost, service);
             const container = inspectContainer(fleet.dockerHost, name);
             assert.ok(container.running, `${name} is not running`);
             assert.strictEqual(container.imageLabel, ref(service, tag), `${name} label`);
             assert.ok(container.imageTags.includes(ref(service, tag)), `${name} runs ${container.imageTags.join(",")}`);
         }
-        const server = inspectContainer(fleet.dockerHost, "xingrin-server");
+        const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
         assert.strictEqual(server.env.IMAGE_TAG, tag);
         assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", tag));
 
@@ -40,12 +40,11 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         const outputs = await e2e.stack.outputs();
         assert.strictEqual(outputs.imageTag.value, tag);
         const matrix = outputs.versions.value as Record<string, Record<string, { image: string; digest: string }>>;
-        for (const name of MAIN_CONTAINERS) {
-            const service = name.replace("xingrin-", "");
-            assert.strictEqual(matrix["main-server"][service].image, inspectContainer(fleet.dockerHost, name).imageLabel);
+        for (const service of MAIN_SERVICES) {
+            assert.strictEqual(matrix["main-server"][service].image, inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, service)).imageLabel);
         }
         for (const worker of fleet.workers) {
-            const agent = inspectContainer(worker.dockerHost, "xingrin-agent");
+            const agent = inspectContainer(worker.dockerHost, serviceContainer(worker.dockerHost, "agent"));
             assert.ok(agent.running, `${worker.name}: agent not running`);
             assert.ok(agent.imageTags.includes(ref("agent", tag)), `${worker.name}: agent runs ${agent.imageTags}`);
             assert.strictEqual(agent.env.IMAGE_TAG, tag);
@@ -86,7 +85,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.deepStrictEqual(changed, [], preview.stdout);
     });
 
-    it("3. a tag bump's preview replaces exactly the XingRin images and containers, naming old and new image", async () => {
+    it("3. a tag bump's preview stages every image on every host, then switches exactly the XingRin containers", async () => {
         await e2e.stack.setConfig("imageTag", { value: "v1.2.0" });
         const events: EngineEvent[] = [];
         await e2e.stack.preview({ diff: true, color: "never", onEvent: e => events.push(e), onOutput: echoTo(e2e) });
@@ -95,31 +94,48 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         // A replacement is reported as several steps (create-replacement, replace, delete-replaced).
         const changed = Object.fromEntries(steps.map(step => [name(step.urn), REPLACEMENT_STEPS.has(step.op) ? "replace" : step.op]));
 
+        // Phase 1 (parent "stage"): images on the main server and each worker's pre-pull.
         const expected: Record<string, string> = {};
         for (const service of ["server", "frontend", "nginx", "agent", "worker", "postgres"]) {
             expected[`main-images-${service}`] = "replace";
         }
-        for (const service of ["postgres", "server", "agent", "frontend", "nginx"]) {
-            expected[`main-server-${service}`] = "replace";
-        }
         for (const worker of fleet.workers) {
             expected[`${worker.name}-pre-pull`] = "update";
+        }
+        // Phase 2: postgres and nginx replaced in place; server, frontend and agent get a container
+        // per tag, started beside the old one, which is deleted last; each worker's agent restarts.
+        for (const service of ["postgres", "nginx"]) {
+            expected[`xingrin-${service}`] = "replace";
+        }
+        for (const service of ["server", "agent", "frontend"]) {
+            expected[`xingrin-${service}-v1.2.0`] = "create";
+            expected[`xingrin-${service}-v1.1.0`] = "delete";
+        }
+        for (const worker of fleet.workers) {
             expected[`${worker.name}-agent`] = "update";
         }
         assert.deepStrictEqual(changed, expected);
 
-        const replacedContainers = steps.filter(s => s.type === "docker:index/container:Container" && s.op === "replace");
-        assert.strictEqual(replacedContainers.length, 5);
-        for (const step of replacedContainers) {
-            const label = (state: any) => state.inputs.labels.find((l: any) => l.label === "xingrin.image").value;
-            const service = name(step.urn).replace("main-server-", "");
-            assert.strictEqual(label(step.old), ref(service, "v1.1.0"), `${step.urn} old image`);
+        const parentOf = (step: { urn: string }) => step.urn.split("::")[2];
+        for (const step of steps) {
+            const stage = /^main-images-|-pre-pull$/.test(name(step.urn));
+            assert.strictEqual(parentOf(step).includes("xingrin:stage:FleetStage"), stage, `${name(step.urn)} is in the wrong phase`);
+        }
+
+        const label = (state: any) => state.inputs.labels.find((l: any) => l.label === "xingrin.image").value;
+        const switched = steps.filter(s => s.type === "docker:index/container:Container" && (s.op === "replace" || s.op === "create"));
+        assert.strictEqual(switched.length, 5);
+        for (const step of switched) {
+            const service = name(step.urn).replace(/^xingrin-/, "").replace(/-v1\.2\.0$/, "");
+            if (step.op === "replace") {
+                assert.strictEqual(label(step.old), ref(service, "v1.1.0"), `${step.urn} old image`);
+            }
             assert.strictEqual(label(step.new), ref(service, "v1.2.0"), `${step.urn} new image`);
         }
     });
 
     it("4. up at v1.2.0: all hosts at v1.2.0, workers hold both versions, postgres data survives", async () => {
-        docker(fleet.dockerHost, ["exec", "xingrin-postgres", "sh", "-c", `echo written-at-v1.1.0 > ${POSTGRES_MARKER}`]);
+        docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "sh", "-c", `echo written-at-v1.1.0 > ${POSTGRES_MARKER}`]);
         const result = await up("v1.2.0");
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.2.0");
@@ -129,7 +145,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
                 assert.ok(held.includes(ref("worker", tag)), `${worker.name} lacks worker ${tag}: ${held}`);
             }
         }
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", "xingrin-postgres", "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
     });
 
     it("5. roll back through stack config to v1.1.0: all hosts back, nothing pulled, data still there", async () => {
@@ -138,11 +154,11 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.1.0");
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the rollback asked the registry for images");
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", "xingrin-postgres", "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
     });
 
     it("6. a tag missing from the registry fails, naming the image, and leaves v1.1.0 running", async () => {
-        const containerIds = () => MAIN_CONTAINERS.map(name => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", name]));
+        const containerIds = () => MAIN_SERVICES.map(service => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", serviceContainer(fleet.dockerHost, service)]));
         const before = containerIds();
         await e2e.stack.setConfig("imageTag", { value: "v9.9.9" });
         await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
@@ -154,8 +170,18 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         await assertFleetAt("v1.1.0");
     });
 
-    it("7. `npm run rollback -- --yes` returns to the version deployed before the current one, and `versions` agrees", async () => {
-        const rollback = releaseCli(e2e, ["rollback", "--yes"]);
+    it("7. `npm run rollback -- --yes` walks back no further than v1.1.0 (rolled back from v1.2.0); forward again is named, and `versions` agrees", async () => {
+        // History: v1.1.0, v1.2.0, v1.1.0 (a rollback step, so v1.2.0 drops out of the walk), failed v9.9.9.
+        const refused = releaseCli(e2e, ["rollback", "--yes"]);
+        assert.strictEqual(refused.status, 1, refused.output);
+        assert.match(refused.output, /^stack e2e \(named by --stack\)$/m);
+        assert.match(refused.output, /^ {2}v9\.9\.9 .*failed: not deployed$/m);
+        assert.match(refused.output, /nothing older to roll back to: v1\.1\.0 is the oldest version on the walk back \(the walk skips v1\.2\.0: rolled back from\)/);
+        assert.match(refused.output, /`npm run rollback -- v1\.2\.0 --stack e2e`/);
+        assert.strictEqual((await e2e.stack.getConfig("imageTag")).value, "v1.1.0", "a refused rollback changed imageTag");
+        await assertFleetAt("v1.1.0");
+
+        const rollback = releaseCli(e2e, ["rollback", "v1.2.0", "--yes"]);
         assert.strictEqual(rollback.status, 0, rollback.output);
         assert.match(rollback.output, /imageTag v1\.1\.0 -> v1\.2\.0/);
         await assertFleetAt("v1.2.0");

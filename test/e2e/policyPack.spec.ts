@@ -35,8 +35,9 @@ describe("the release policy pack on the real engine", function () {
             stackName: "policy-violation",
             projectName: "xingrin-policy-violation",
             program: async () => {
-                new docker.RemoteImage("server", { name: latest, keepLocally: false });
-                new docker.RemoteImage("worker", { name: `${fleet.registry}/${fleet.namespace}/xingrin-worker:v1.1.0`, keepLocally: true });
+                const provider = new docker.Provider("sandbox-main", { host: fleet.dockerHost });
+                new docker.RemoteImage("server", { name: latest, keepLocally: false }, { provider });
+                new docker.RemoteImage("worker", { name: `${fleet.registry}/${fleet.namespace}/xingrin-worker:v1.1.0`, keepLocally: true }, { provider });
             },
         }, { envVars: { PULUMI_BACKEND_URL: `file://${backendDir}`, PULUMI_CONFIG_PASSPHRASE: "policy" } });
         try {

@@ -27,10 +27,23 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { imageId: digestOf(`id:${inputs.name}`), repoDigest: `${repository}@${digestOf(`repo:${inputs.name}`)}` };
         }
         case "command:remote:Command":
-            return { stdout: "", stderr: "" };
+            return { stdout: prePullReport(String(inputs.create ?? ""), digestOf), stderr: "" };
         default:
             return {};
     }
+}
+
+/**
+ * What a worker's pre-pull prints (components/workerScripts.ts): one digest line per image it pulls,
+ * with the same content digest the RemoteImage mock gives the main server, then its run marker.
+ */
+function prePullReport(script: string, digestOf: (text: string) => string): string {
+    const refs = [...script.matchAll(/docker pull '([^']+)'/g)].map(match => match[1]);
+    if (refs.length === 0) {
+        return "";
+    }
+    const lines = refs.map(ref => `digest: ${ref} ${ref.replace(/:[^:/]+$/, "")}@${digestOf(`repo:${ref}`)}`);
+    return [...lines, "stage-run: 20261130T000000.000000001"].join("\n");
 }
 
 pulumi.runtime.setMocks({

@@ -5,6 +5,7 @@ import { prodConfig, SECRET_KEYS, SECRETS } from "../support/fixtures";
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 const CONTAINER = "docker:index/container:Container";
 const COMMAND = "command:remote:Command";
+const CONTAINERS_V110 = ["xingrin-postgres", "xingrin-redis", "xingrin-server-v1.1.0", "xingrin-agent-v1.1.0", "xingrin-frontend-v1.1.0", "xingrin-nginx"];
 const REGISTRY = "registry.example.com/xingrin";
 
 function env(container: { inputs: Record<string, any> }): Record<string, string> {
@@ -64,6 +65,9 @@ describe("the program on prod-like config", () => {
             assert.notStrictEqual(updated, old, `${name} must re-run on a tag change`);
             assert.strictEqual(updated, old.split("v1.1.0").join("v1.2.0"));
         }
+        // server, frontend and agent get a container per tag; the others are replaced in place.
+        const names = (run: ProgramRun) => byType(run.resources, CONTAINER).map(c => c.name).sort();
+        assert.deepStrictEqual(names(v120), names(v110).map(name => name.replace("v1.1.0", "v1.2.0")));
     });
 
     it("runs nothing on a worker when the tag is unchanged: same inputs, same commands", async () => {
@@ -74,7 +78,7 @@ describe("the program on prod-like config", () => {
     });
 
     it("gives the server TASK_EXECUTOR_IMAGE = the worker image every worker pre-pulls, and IMAGE_TAG", () => {
-        const server = env(named(v110.resources, "main-server-server"));
+        const server = env(named(v110.resources, "xingrin-server-v1.1.0"));
         assert.strictEqual(server.TASK_EXECUTOR_IMAGE, `${REGISTRY}/xingrin-worker:v1.1.0`);
         assert.strictEqual(server.IMAGE_TAG, "v1.1.0");
         for (const worker of ["worker-1", "worker-2"]) {
@@ -83,17 +87,33 @@ describe("the program on prod-like config", () => {
         }
     });
 
-    it("makes the server wait for every worker's pre-pull and for the worker image on its own host", () => {
-        const server = named(v110.resources, "main-server-server");
-        for (const dependency of ["worker-1-pre-pull", "worker-2-pre-pull", "main-images-worker"]) {
-            assert.ok(server.dependencies.includes(named(v110.resources, dependency).urn), `server must depend on ${dependency}`);
+    it("switches nothing before the whole fleet is staged: every container and agent waits for every image on every host", () => {
+        const stage = [...byType(v110.resources, REMOTE_IMAGE), ...byType(v110.resources, COMMAND).filter(c => c.name.endsWith("-pre-pull"))];
+        assert.strictEqual(stage.length, 7 + 2);
+        const switched = [...byType(v110.resources, CONTAINER), ...byType(v110.resources, COMMAND).filter(c => c.name.endsWith("-agent"))];
+        assert.deepStrictEqual(switched.map(r => r.name).sort(), [...CONTAINERS_V110, "worker-1-agent", "worker-2-agent"].sort());
+        for (const resource of switched) {
+            for (const staged of stage) {
+                assert.ok(resource.dependencies.includes(staged.urn), `${resource.name} must wait for ${staged.name}`);
+            }
         }
     });
 
-    it("starts each worker's agent only after that host's pre-pull", () => {
-        for (const worker of ["worker-1", "worker-2"]) {
-            const agent = named(v110.resources, `${worker}-agent`);
-            assert.ok(agent.dependencies.includes(named(v110.resources, `${worker}-pre-pull`).urn));
+    it("restarts each worker's agent after every run of that host's pre-pull", () => {
+        const agent = named(v110.resources, "worker-1-agent").inputs.create as string;
+        assert.match(agent.split("\n")[0], /^# after stage run 20261130T000000\.000000001$/);
+    });
+
+    it("labels every container with its stack, service and image, on the main server and on workers", () => {
+        for (const container of byType(v110.resources, CONTAINER)) {
+            const labels = Object.fromEntries(container.inputs.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
+            assert.strictEqual(labels["xingrin.stack"], "xingrin-deploy/prod", container.name);
+            assert.ok(container.name.startsWith(`xingrin-${labels["xingrin.service"]}`), container.name);
+            assert.ok(labels["xingrin.image"].includes(labels["xingrin.service"]), container.name);
+        }
+        const agent = named(v110.resources, "worker-1-agent").inputs.create as string;
+        for (const label of ["'xingrin.stack=xingrin-deploy/prod'", "'xingrin.service=agent'", `'xingrin.image=${REGISTRY}/xingrin-agent:v1.1.0'`]) {
+            assert.ok(agent.includes(`--label ${label}`), `agent lacks ${label}`);
         }
     });
 
@@ -110,18 +130,18 @@ describe("the program on prod-like config", () => {
         const [after] = byType(v120.resources, "docker:index/volume:Volume");
         assert.deepStrictEqual(after.inputs, volume.inputs, "volume inputs must not depend on the tag");
         assert.strictEqual(volume.retainOnDelete, true);
-        const postgres = named(v110.resources, "main-server-postgres");
+        const postgres = named(v110.resources, "xingrin-postgres");
         assert.deepStrictEqual(postgres.inputs.volumes, [{ volumeName: "xingrin_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
     });
 
-    it("replaces fixed-name containers by deleting the old one first", () => {
+    it("stops a container before replacing it in place (the docker provider does so anyway)", () => {
         for (const container of byType(v110.resources, CONTAINER)) {
             assert.strictEqual(container.deleteBeforeReplace, true, container.name);
         }
     });
 
     it("keeps secrets secret: container environments, the SSH key, and the worker key off the command text", () => {
-        for (const name of ["main-server-server", "main-server-postgres", "main-server-agent"]) {
+        for (const name of ["xingrin-server-v1.1.0", "xingrin-postgres", "xingrin-agent-v1.1.0"]) {
             assert.ok(isSecretInput(named(v110.resources, name).inputs.envs), `${name} envs must be secret`);
         }
         for (const command of byType(v110.resources, COMMAND)) {
@@ -152,8 +172,12 @@ describe("the program on dev-like config", () => {
             allowPrerelease: true,
             taskExecutorImage: "localhost:5000/me/xingrin-worker:mine",
         }), SECRET_KEYS);
-        const server = env(named(run.resources, "main-server-server"));
+        const server = env(named(run.resources, "xingrin-server-v1.3.0-dev.2"));
         assert.strictEqual(server.TASK_EXECUTOR_IMAGE, "localhost:5000/me/xingrin-worker:mine");
+        for (const worker of ["worker-1", "worker-2"]) {
+            const pull = named(run.resources, `${worker}-pre-pull`).inputs.create as string;
+            assert.ok(pull.includes("docker pull 'localhost:5000/me/xingrin-worker:mine'"), `${worker} must pre-pull the image the server hands out`);
+        }
         assert.strictEqual(server.IMAGE_TAG, "v1.3.0-dev.2");
         assert.strictEqual(run.outputs.taskExecutorImage, "localhost:5000/me/xingrin-worker:mine");
     });
@@ -161,8 +185,8 @@ describe("the program on dev-like config", () => {
     it("runs no postgres container or volume with an external database", async () => {
         const run = await runProgram(prodConfig({ databaseHost: "db.internal" }), SECRET_KEYS);
         assert.deepStrictEqual(byType(run.resources, "docker:index/volume:Volume"), []);
-        assert.ok(!byType(run.resources, CONTAINER).some(c => c.name === "main-server-postgres"));
-        assert.strictEqual(env(named(run.resources, "main-server-server")).DB_HOST, "db.internal");
+        assert.ok(!byType(run.resources, CONTAINER).some(c => c.name === "xingrin-postgres"));
+        assert.strictEqual(env(named(run.resources, "xingrin-server-v1.1.0")).DB_HOST, "db.internal");
     });
 
     it("builds each image from a source checkout in build mode, with IMAGE_TAG as build arg", async () => {

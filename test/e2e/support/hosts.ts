@@ -31,6 +31,19 @@ export function inspectContainer(host: string, name: string): ContainerView {
     };
 }
 
+/**
+ * The one container that runs a service on a host, found by the program's labels (names carry the
+ * tag for some services). More than one, or none, fails: one version runs per service.
+ */
+export function serviceContainer(host: string, service: string): string {
+    const names = docker(host, ["ps", "-a", "--filter", `label=xingrin.service=${service}`, "--format", "{{.Names}}"])
+        .split("\n").filter(name => name !== "");
+    if (names.length !== 1) {
+        throw new Error(`expected one ${service} container on ${host}, found ${names.length}: ${names.join(", ")}`);
+    }
+    return names[0];
+}
+
 /** The XingRin image references a host holds locally, e.g. "127.0.0.1:5000/yyhuni/xingrin-worker:v1.1.0". */
 export function localXingrinImages(host: string): string[] {
     return docker(host, ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"])

@@ -89,12 +89,17 @@ export function storedState(e2e: E2eStack): string {
         .join("\n");
 }
 
+/** The environment a pulumi command needs to reach this stack (its state and passphrase). */
+export function stackEnv(e2e: E2eStack): Record<string, string> {
+    return { PULUMI_BACKEND_URL: `file://${e2e.backendDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
+}
+
 /** Runs the release CLI (release/cli.ts) against this stack, as an operator would with npm run. */
 export function releaseCli(e2e: E2eStack, args: string[]): { status: number; output: string } {
     const result = spawnSync("npx", ["ts-node", "--transpile-only", "release/cli.ts", ...args, "--stack", STACK_NAME], {
         cwd: REPO,
         encoding: "utf8",
-        env: { ...process.env, PULUMI_BACKEND_URL: `file://${e2e.backendDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE },
+        env: { ...process.env, ...stackEnv(e2e) },
         timeout: 10 * 60 * 1000,
     });
     const output = `${result.stdout}${result.stderr}`;

@@ -1,0 +1,24 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { WorkerHost } from "../config/workers";
+
+/**
+ * SSH limits that make an unreachable worker fail an update in about half a minute (3 tries of
+ * 10 s), not the provider's default of 11 tries of 15 s: the update waits for every host to stage.
+ */
+export const SSH_DIAL_ATTEMPTS = 3;
+export const SSH_DIAL_TIMEOUT_SECONDS = 10;
+
+/** How the program reaches a worker: key auth, the host key pinned. */
+export function workerConnection(host: WorkerHost, privateKey: pulumi.Input<string>): command.types.input.remote.ConnectionArgs {
+    return {
+        host: host.address,
+        port: host.port,
+        user: host.user,
+        privateKey,
+        hostKey: host.hostKey,
+        // dialErrorLimit counts failures after the first attempt.
+        dialErrorLimit: SSH_DIAL_ATTEMPTS - 1,
+        perDialTimeout: SSH_DIAL_TIMEOUT_SECONDS,
+    };
+}

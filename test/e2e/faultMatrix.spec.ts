@@ -1,0 +1,231 @@
+import * as assert from "assert";
+import { spawn, spawnSync } from "child_process";
+import * as path from "path";
+import { docker, inspectContainer } from "./support/hosts";
+import { copyTag, dropSsh, restoreSandbox, stopRegistry, stopWorkerDocker } from "./support/faults";
+import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
+import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, stackEnv } from "./support/stack";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const MAIN_SERVICES = ["postgres", "redis", "server", "agent", "frontend", "nginx"];
+const POSTGRES_MARKER = "/var/lib/postgresql/data/fault-matrix-marker";
+
+/** One row of the table printed at the end: what an operator meets, and what it takes to recover. */
+interface CaseReport {
+    fault: string;
+    secondsToFail: number | "succeeded";
+    commandsToConverge: string[];
+}
+
+/**
+ * Issue 8's fault matrix on one deployed sandbox: each case puts in a fault, runs what an operator
+ * would, checks the message and that every host still runs exactly one version (with the database
+ * intact), removes the fault, runs the documented procedure and checks that the fleet converges.
+ */
+describe("fault matrix: an update that fails anywhere leaves every host on one version", function () {
+    this.timeout(20 * 60 * 1000);
+    let fleet: SandboxFleet;
+    let e2e: E2eStack;
+    const reports: CaseReport[] = [];
+    const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
+    const worker2 = () => fleet.workers[1];
+
+    /** The stack's labelled containers on a host: service -> image label, exactly one per service. */
+    function labelled(host: string): Record<string, string> {
+        const rows = docker(host, ["ps", "-a", "--filter", `label=xingrin.stack=xingrin-deploy/${STACK_NAME}`,
+            "--format", `{{.Label "xingrin.service"}} {{.Label "xingrin.image"}} {{.State}}`]).split("\n").filter(r => r !== "");
+        const byService: Record<string, string> = {};
+        for (const row of rows) {
+            const [service, image, state] = row.split(" ");
+            assert.strictEqual(byService[service], undefined, `two ${service} containers on ${host}: ${rows.join("; ")}`);
+            assert.strictEqual(state, "running", `${service} on ${host} is ${state}`);
+            byService[service] = image;
+        }
+        return byService;
+    }
+
+    /** Every XingRin container on every host, and TASK_EXECUTOR_IMAGE, on `tag`; the database intact. */
+    function assertOneVersion(tag: string) {
+        const main = labelled(fleet.dockerHost);
+        assert.deepStrictEqual(Object.keys(main).sort(), [...MAIN_SERVICES].sort(), "main server services");
+        for (const service of MAIN_SERVICES.filter(s => s !== "redis")) {
+            assert.strictEqual(main[service], ref(service, tag), `main server ${service}`);
+        }
+        const serverName = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=server", "--format", "{{.Names}}"]);
+        assert.strictEqual(inspectContainer(fleet.dockerHost, serverName).env.TASK_EXECUTOR_IMAGE, ref("worker", tag));
+        for (const worker of fleet.workers) {
+            assert.deepStrictEqual(labelled(worker.dockerHost), { agent: ref("agent", tag) }, worker.name);
+        }
+        const postgres = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=postgres", "--format", "{{.Names}}"]);
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres, "cat", POSTGRES_MARKER]), "scan history");
+    }
+
+    async function up(tag: string) {
+        await e2e.stack.setConfig("imageTag", { value: tag });
+        return e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+    }
+
+    /** Runs an update that must fail; returns its message and how long it took to fail. */
+    async function failingUp(tag: string): Promise<{ message: string; seconds: number }> {
+        const started = Date.now();
+        let message = "";
+        await assert.rejects(up(tag), (err: Error) => {
+            message = err.message;
+            return true;
+        });
+        return { message, seconds: Math.round((Date.now() - started) / 100) / 10 };
+    }
+
+    before(async () => {
+        fleet = sandboxUp();
+        e2e = await createSandboxStack(fleet, "v1.1.0");
+        await up("v1.1.0");
+        const postgres = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=postgres", "--format", "{{.Names}}"]);
+        docker(fleet.dockerHost, ["exec", postgres, "sh", "-c", `echo scan history > ${POSTGRES_MARKER}`]);
+        assertOneVersion("v1.1.0");
+    });
+
+    after(async () => {
+        console.log("\n      fault matrix (time to fail; operator commands to converge):");
+        for (const r of reports) {
+            const fail = r.secondsToFail === "succeeded" ? "succeeded" : `${r.secondsToFail} s`;
+            console.log(`      | ${r.fault.padEnd(58)} | ${fail.padStart(9)} | ${r.commandsToConverge.length} | ${r.commandsToConverge.join("; ")}`);
+        }
+        if (e2e !== undefined) {
+            await e2e.stack.destroy({ onOutput: echoTo(e2e), color: "never" }).catch(err => console.error(`destroy failed: ${err}`));
+            await removeSandboxStack(e2e);
+        }
+        sandboxDown();
+    });
+
+    it("3. the registry down during an update: the update fails and nothing is switched", async () => {
+        const restore = stopRegistry();
+        const failed = await failingUp("v1.2.0");
+        assert.match(failed.message, /unable to pull image 127\.0\.0\.1:5000\/yyhuni\/xingrin-[a-z]+:v1\.2\.0/);
+        assertOneVersion("v1.1.0");
+        restore();
+        await up("v1.2.0");
+        assertOneVersion("v1.2.0");
+        reports.push({ fault: "3. registry down during an update", secondsToFail: failed.seconds, commandsToConverge: ["pulumi up"] });
+    });
+
+    it("4. the registry down during a rollback: the rollback succeeds and pulls nothing", async () => {
+        const restore = stopRegistry();
+        const pullsBefore = manifestGets(fleet).length;
+        const result = await up("v1.1.0");
+        assert.strictEqual(result.summary.result, "succeeded");
+        assertOneVersion("v1.1.0");
+        assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), []);
+        restore();
+        reports.push({ fault: "4. registry down during a rollback", secondsToFail: "succeeded", commandsToConverge: [] });
+    });
+
+    it("5. the new tag missing for only one image: nothing is switched anywhere", async () => {
+        for (const service of ["server", "frontend", "agent", "worker", "postgres"]) {
+            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.0", "v1.3.0");
+        }
+        const failed = await failingUp("v1.3.0");
+        assert.match(failed.message, /unable to pull image 127\.0\.0\.1:5000\/yyhuni\/xingrin-nginx:v1\.3\.0/);
+        assertOneVersion("v1.1.0");
+        await copyTag(fleet, `${fleet.namespace}/xingrin-nginx`, "v1.2.0", "v1.3.0");
+        await up("v1.3.0");
+        assertOneVersion("v1.3.0");
+        reports.push({ fault: "5. new tag missing for one image", secondsToFail: failed.seconds, commandsToConverge: ["pulumi up"] });
+    });
+
+    it("1. a worker unreachable over SSH (dials time out): fails naming the host, nothing switched", async () => {
+        const restore = dropSsh(worker2());
+        let failed;
+        try {
+            failed = await failingUp("v1.1.0");
+        } finally {
+            restore();
+        }
+        assert.match(failed.message, /worker-2-pre-pull/);
+        assert.match(failed.message, new RegExp(`${worker2().address.replace(/\./g, "\\.")}:${worker2().port}.*(timeout|timed out)`, "s"));
+        assertOneVersion("v1.3.0");
+        await up("v1.1.0");
+        assertOneVersion("v1.1.0");
+        reports.push({ fault: "1. worker unreachable over SSH (dial timeouts)", secondsToFail: failed.seconds, commandsToConverge: ["pulumi up"] });
+    });
+
+    it("2. a worker's Docker daemon down: fails naming the host, nothing switched", async () => {
+        const restore = stopWorkerDocker(worker2());
+        let failed;
+        try {
+            failed = await failingUp("v1.2.0");
+        } finally {
+            restore();
+        }
+        assert.match(failed.message, /worker-2-pre-pull/);
+        assert.match(failed.message, /Cannot connect to the Docker daemon/);
+        assertOneVersion("v1.1.0");
+        await up("v1.2.0");
+        assertOneVersion("v1.2.0");
+        reports.push({ fault: "2. worker's Docker daemon down", secondsToFail: failed.seconds, commandsToConverge: ["pulumi up"] });
+    });
+
+    it("6. a worker's host key not the configured one: fails naming the host, nothing switched", async () => {
+        const workers = fleet.workers.map(({ name, address, port, user, hostKey }) => ({ name, address, port, user, hostKey }));
+        const wrongKey = fleet.workers[0].hostKey;   // another host's key
+        await e2e.stack.setConfig("workers", { value: JSON.stringify(workers.map(w => w.name === "worker-2" ? { ...w, hostKey: wrongKey } : w)) });
+        let failed;
+        try {
+            failed = await failingUp("v1.1.0");
+        } finally {
+            await e2e.stack.setConfig("workers", { value: JSON.stringify(workers) });
+        }
+        assert.match(failed.message, /worker-2-pre-pull/);
+        assert.match(failed.message, /host key does not match/);
+        assertOneVersion("v1.2.0");
+        await up("v1.1.0");
+        assertOneVersion("v1.1.0");
+        reports.push({ fault: "6. worker host key not the configured one", secondsToFail: failed.seconds, commandsToConverge: ["pulumi up"] });
+    });
+
+    it("8. two `pulumi up` at once: the second is refused and changes nothing", async () => {
+        await e2e.stack.setConfig("imageTag", { value: "v1.2.0" });
+        const first = e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+        await new Promise(resolve => setTimeout(resolve, 3000));
+        await assert.rejects(e2e.stack.up({ color: "never" }), /currently locked/);
+        const result = await first;
+        assert.strictEqual(result.summary.result, "succeeded");
+        assertOneVersion("v1.2.0");
+        reports.push({ fault: "8. two pulumi up at once (the second)", secondsToFail: 0, commandsToConverge: [] });
+    });
+
+    it("7. `pulumi up` killed with SIGKILL while a container is replaced: cancel, recover, up converge", async () => {
+        await e2e.stack.setConfig("imageTag", { value: "v1.1.0" });
+        const env = { ...process.env, ...stackEnv(e2e) };
+        const up = spawn("pulumi", ["up", "--yes", "--skip-preview", "--stack", STACK_NAME, "--color", "never"],
+            { cwd: REPO, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+        let printed = "";
+        up.stdout.on("data", chunk => { printed += chunk; });
+        // Kill it once a container replacement is under way: postgres is being replaced in place.
+        const deadline = Date.now() + 120_000;
+        while (!/xingrin-postgres (creating|deleting)/.test(printed)) {
+            assert.ok(Date.now() < deadline, `the update never reached the container switch:\n${printed}`);
+            await new Promise(resolve => setTimeout(resolve, 100));
+        }
+        process.kill(-up.pid!, "SIGKILL");
+        await new Promise(resolve => up.on("exit", resolve));
+
+        const commands = [["cancel", "--yes", "--stack", STACK_NAME]];
+        const cancel = spawnSync("pulumi", commands[0], { cwd: REPO, env, encoding: "utf8" });
+        assert.strictEqual(cancel.status, 0, cancel.stderr);
+        const recover = releaseCli(e2e, ["recover", "--yes"]);
+        assert.strictEqual(recover.status, 0, recover.output);
+        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+        assert.strictEqual(result.summary.result, "succeeded");
+        assertOneVersion("v1.1.0");
+        reports.push({
+            fault: "7. pulumi up killed during a container switch", secondsToFail: "succeeded",
+            commandsToConverge: ["pulumi cancel", "npm run recover", "pulumi up"],
+        });
+    });
+
+    it("leaves the sandbox as it found it after every fault", () => {
+        restoreSandbox();
+        assertOneVersion("v1.1.0");
+    });
+});
