@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors";
+import { validateHost, validateUserName } from "./hosts";
 
 /** A remote worker host, reached over SSH to pre-pull images and run its agent. */
 export interface WorkerHost {
@@ -11,6 +12,7 @@ export interface WorkerHost {
     hostKey: string;
 }
 
+const FIELDS = ["name", "address", "port", "user", "hostKey"];
 const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const EXAMPLE = '{name: "worker-1", address: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA…"}';
 
@@ -39,6 +41,7 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
     const name = typeof fields.name === "string" ? fields.name.trim() : "";
     const label = name !== "" ? `workers[${index}] ("${name}")` : `workers[${index}]`;
 
+    rejectUnknownFields(fields, label);
     if (!NAME_PATTERN.test(name)) {
         throw new ConfigError(`${label}: name must be lower-case letters, digits and dashes, for example "worker-1"`);
     }
@@ -46,11 +49,14 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
     if (address === "") {
         throw new ConfigError(`${label}: address is empty: set it to the host's IP address or DNS name`);
     }
+    validateHost(`${label}: address`, address, "worker-1.example.com");
     const port = fields.port ?? 22;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         throw new ConfigError(`${label}: port ${JSON.stringify(port)} is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)`);
     }
-    const user = typeof fields.user === "string" && fields.user.trim() !== "" ? fields.user.trim() : "root";
+    const user = fields.user === undefined || (typeof fields.user === "string" && fields.user.trim() === "")
+        ? "root"
+        : validateUserName(`${label}: user`, typeof fields.user === "string" ? fields.user.trim() : fields.user);
     const hostKey = typeof fields.hostKey === "string" ? fields.hostKey.trim() : "";
     if (!/^(ssh-|ecdsa-)[a-z0-9-]+ [A-Za-z0-9+/=]+/.test(hostKey)) {
         throw new ConfigError(
@@ -58,6 +64,39 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
             `read it with \`ssh-keyscan -p ${port} -t ed25519 ${address || "<address>"}\` and paste the key part`);
     }
     return { name, address, port, user, hostKey };
+}
+
+/** A misspelt field would otherwise be ignored, and its default used without a word. */
+function rejectUnknownFields(fields: Record<string, unknown>, label: string): void {
+    for (const [field, value] of Object.entries(fields)) {
+        if (!FIELDS.includes(field)) {
+            const closest = closestField(field);
+            const known = "worker entry has only name, address, port, user and hostKey";
+            const fix = closest !== undefined ? `did you mean "${closest}"? A ${known}` : `a ${known}`;
+            // A field that may hold a credential is named but its value is not printed.
+            const shown = /pass|secret|token|private|key/i.test(field) ? "value not shown" : `set to ${JSON.stringify(value)}`;
+            throw new ConfigError(`${label}: unknown field "${field}" (${shown}); ${fix}`);
+        }
+    }
+}
+
+/** The known field within two edits (ignoring case) of a misspelt one. */
+function closestField(field: string): string | undefined {
+    const ranked = FIELDS.map(known => ({ known, distance: editDistance(field.toLowerCase(), known.toLowerCase()) }))
+        .sort((a, b) => a.distance - b.distance);
+    return ranked[0].distance <= 2 ? ranked[0].known : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
 }
 
 function rejectDuplicates(hosts: WorkerHost[], field: "name" | "address"): void {

@@ -10,6 +10,16 @@ describe("workers validation", () => {
         ]);
     });
 
+    it("takes an IPv6 address and a named user, and an empty user as root", () => {
+        assert.deepStrictEqual(validateWorkers([
+            { name: "w1", address: "fd00::5", user: "xingrin", hostKey: key },
+            { name: "w2", address: "worker-2.example.com", user: " ", hostKey: key },
+        ]).map(({ address, user }) => ({ address, user })), [
+            { address: "fd00::5", user: "xingrin" },
+            { address: "worker-2.example.com", user: "root" },
+        ]);
+    });
+
     it("treats a missing list as no workers", () => {
         assert.deepStrictEqual(validateWorkers(undefined), []);
     });
@@ -30,6 +40,27 @@ describe("workers validation", () => {
             "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
         ["a bad name", [{ name: "Worker 1", address: "10.0.0.5", hostKey: key }],
             'workers[0] ("Worker 1"): name must be lower-case letters, digits and dashes, for example "worker-1"'],
+        ["a misspelt field, suggesting the known one", [{ name: "w1", adress: "10.0.0.5", hostKey: key }],
+            'workers[0] ("w1"): unknown field "adress" (set to "10.0.0.5"); did you mean "address"? ' +
+            "A worker entry has only name, address, port, user and hostKey"],
+        ["a field in the wrong case", [{ name: "w1", address: "10.0.0.5", hostkey: key }],
+            `workers[0] ("w1"): unknown field "hostkey" (set to "${key}"); did you mean "hostKey"? ` +
+            "A worker entry has only name, address, port, user and hostKey"],
+        ["a field that may hold a credential, without its value", [{ name: "w1", address: "10.0.0.5", hostKey: key, password: "hunter2" }],
+            'workers[0] ("w1"): unknown field "password" (value not shown); a worker entry has only name, address, port, user and hostKey'],
+        ["a field it cannot place", [{ name: "w1", address: "10.0.0.5", hostKey: key, identityFile: "~/.ssh/id" }],
+            'workers[0] ("w1"): unknown field "identityFile" (set to "~/.ssh/id"); a worker entry has only name, address, port, user and hostKey'],
+        ["an address starting with -", [{ name: "w1", address: "-oProxyCommand=sh", hostKey: key }],
+            'workers[0] ("w1"): address "-oProxyCommand=sh" starts with "-", which ssh and docker would read as an option; ' +
+            'use a DNS name such as "worker-1.example.com" or an IP address such as "10.0.0.5"'],
+        ["an address given as a URL", [{ name: "w1", address: "ssh://10.0.0.5:22", hostKey: key }],
+            'workers[0] ("w1"): address "ssh://10.0.0.5:22" is a URL, not a host name; use the host alone: "10.0.0.5"'],
+        ["a user with a space", [{ name: "w1", address: "10.0.0.5", user: "deploy user", hostKey: key }],
+            'workers[0] ("w1"): user "deploy user" is not a user name; use up to 32 letters, digits, ".", "_" and "-", ' +
+            'not starting with "." or "-", for example "root" or "xingrin"'],
+        ["a user that is not text", [{ name: "w1", address: "10.0.0.5", user: 0, hostKey: key }],
+            'workers[0] ("w1"): user 0 is not a user name; use up to 32 letters, digits, ".", "_" and "-", ' +
+            'not starting with "." or "-", for example "root" or "xingrin"'],
         ["a non-list", { name: "w1" }, "workers must be a list of hosts such as " +
             '[{name: "worker-1", address: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA…"}]'],
     ];
