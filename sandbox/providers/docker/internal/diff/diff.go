@@ -19,20 +19,23 @@ type Result struct {
 	Diffs    []string // changed top-level properties, sorted
 	Replaces []string // the subset of Diffs that force a replacement
 	Detailed map[string]pulumirpc.PropertyDiff_Kind
+	// DeleteBeforeReplace: the replacement must remove the old object first (upstream sets
+	// it for containers: two containers cannot share a name).
+	DeleteBeforeReplace bool
 }
 
 // Changed reports whether anything differs.
 func (r Result) Changed() bool { return len(r.Diffs) > 0 }
 
-// Response renders the result for the engine. DeleteBeforeReplace is left false on
-// purpose: the program decides that with its resource option.
+// Response renders the result for the engine.
 func (r Result) Response() *pulumirpc.DiffResponse {
 	resp := &pulumirpc.DiffResponse{
-		Changes:         pulumirpc.DiffResponse_DIFF_NONE,
-		Diffs:           r.Diffs,
-		Replaces:        r.Replaces,
-		HasDetailedDiff: true,
-		DetailedDiff:    map[string]*pulumirpc.PropertyDiff{},
+		Changes:             pulumirpc.DiffResponse_DIFF_NONE,
+		Diffs:               r.Diffs,
+		Replaces:            r.Replaces,
+		DeleteBeforeReplace: r.DeleteBeforeReplace,
+		HasDetailedDiff:     true,
+		DetailedDiff:        map[string]*pulumirpc.PropertyDiff{},
 	}
 	if r.Changed() {
 		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
@@ -77,6 +80,7 @@ func Compute(r *schema.Resource, olds, news resource.PropertyMap) Result {
 		res.Diffs = append(res.Diffs, key)
 		res.Detailed[key] = kind
 	}
+	res.DeleteBeforeReplace = len(res.Replaces) > 0 && r.DeleteBeforeReplace
 	return res
 }
 

@@ -22,6 +22,9 @@ type Container struct{}
 
 var containerSchema = &schema.Resource{
 	Token: "docker:index/container:Container",
+	// Upstream's ResourceInfo for docker_container: a container is always removed before its
+	// replacement is created, whatever the program's own deleteBeforeReplace option says.
+	DeleteBeforeReplace: true,
 	Fields: map[string]*schema.Field{
 		"name":   {Kind: schema.String, Required: true, Replace: true},
 		"image":  {Kind: schema.String, Required: true, Replace: true},

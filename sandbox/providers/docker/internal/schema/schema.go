@@ -65,6 +65,9 @@ type Field struct {
 type Resource struct {
 	Token  string
 	Fields map[string]*Field
+	// DeleteBeforeReplace: a replacement removes the old object before creating the new one
+	// (upstream's ResourceInfo.DeleteBeforeReplace, set for docker_container).
+	DeleteBeforeReplace bool
 }
 
 // Names returns the sorted property names of a field set (for messages).

@@ -225,3 +225,26 @@ func TestUnknownTypeIsAnError(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+// Upstream's ResourceInfo for docker_container sets DeleteBeforeReplace: the engine removes
+// the old container before it creates the replacement, even without the resource option.
+func TestContainerReplacementIsDeleteBeforeReplace(t *testing.T) {
+	s := New(nil)
+	old := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "sha256:1", "restart": "no"})
+	diff := func(news map[string]any) *pulumirpc.DiffResponse {
+		t.Helper()
+		resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{
+			Urn: containerURN, Id: "cid", Olds: st(t, old), OldInputs: st(t, old),
+			News: st(t, resource.NewPropertyMapFromMap(news))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := diff(map[string]any{"name": "c", "image": "sha256:2", "restart": "no"}); len(resp.Replaces) != 1 || !resp.DeleteBeforeReplace {
+		t.Fatalf("a replaced container must be delete-before-replace: %v", resp)
+	}
+	if resp := diff(map[string]any{"name": "c", "image": "sha256:1", "restart": "always"}); len(resp.Replaces) != 0 || resp.DeleteBeforeReplace {
+		t.Fatalf("an in-place update is not a replacement: %v", resp)
+	}
+}
