@@ -73,8 +73,9 @@ function rejectUnknownFields(fields: Record<string, unknown>, label: string): vo
             const closest = closestField(field);
             const known = "worker entry has only name, address, port, user and hostKey";
             const fix = closest !== undefined ? `did you mean "${closest}"? A ${known}` : `a ${known}`;
-            // A field that may hold a credential is named but its value is not printed.
-            const shown = /pass|secret|token|private|key/i.test(field) ? "value not shown" : `set to ${JSON.stringify(value)}`;
+            // A field that may hold a credential is named but its value is not printed; hostKey is public.
+            const credential = closest !== "hostKey" && /pass|secret|token|private|key/i.test(field);
+            const shown = credential ? "value not shown" : `set to ${JSON.stringify(value)}`;
             throw new ConfigError(`${label}: unknown field "${field}" (${shown}); ${fix}`);
         }
     }
