@@ -101,10 +101,21 @@ func (*Container) Create(ctx context.Context, env *Env, inputs resource.Property
 }
 
 func createContainer(ctx context.Context, env *Env, in containerInputs) (string, error) {
-	opts := createOptions{HealthStartInterval: apiAtLeast(env.APIVersion, healthStartIntervalAPI)}
-	if in.Healthcheck != nil && in.Healthcheck.StartInterval != "" && !opts.HealthStartInterval {
-		env.info("healthcheck startInterval is not supported by the daemon on %s (API %s < %s): skipped",
-			env.Host, env.APIVersion, healthStartIntervalAPI)
+	opts := createOptions{}
+	if in.Healthcheck != nil {
+		if d, _ := parseDuration(in.Healthcheck.StartInterval); d != 0 {
+			// Upstream's Docker client refuses the whole container on an older daemon, before
+			// anything is created; the error is the client's own.
+			api, err := daemonAPIVersion(ctx, env)
+			if err != nil {
+				return "", fmt.Errorf("unable to create container %s on %s: %w", in.Name, env.Host, err)
+			}
+			if !apiAtLeast(api, healthStartIntervalAPI) {
+				return "", fmt.Errorf("unable to create container %s on %s: %q requires API version %s, but the Docker daemon API version is %s",
+					in.Name, env.Host, "specify health-check start interval", healthStartIntervalAPI, api)
+			}
+			opts.HealthStartInterval = true
+		}
 	}
 	if len(in.Envs) > 0 {
 		dir, err := os.MkdirTemp("", "pulumi-docker-env-")
@@ -140,6 +151,19 @@ func createContainer(ctx context.Context, env *Env, in containerInputs) (string,
 		return fail("start", err)
 	}
 	return id, nil
+}
+
+// daemonAPIVersion is the API version Configure found, else (daemon check disabled) the
+// daemon's answer now.
+func daemonAPIVersion(ctx context.Context, env *Env) (string, error) {
+	if env.APIVersion != "" {
+		return env.APIVersion, nil
+	}
+	out, err := env.Docker.Run(ctx, "version", "--format", "{{.Server.APIVersion}}")
+	if err != nil {
+		return "", fmt.Errorf("asking the Docker daemon for its API version: %w", err)
+	}
+	return strings.TrimSpace(out), nil
 }
 
 // settle waits for what the inputs promise: healthy with wait, running with mustRun.

@@ -277,3 +277,55 @@ func TestContainerReadAndDeleteTolerateMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Upstream's Docker client refuses a healthcheck startInterval on a daemon older than API 1.44,
+// before anything is created; the stand-in must fail the same way instead of dropping it.
+func TestContainerStartIntervalRefusedBelowAPI144(t *testing.T) {
+	m := baseContainer()
+	m["healthcheck"] = map[string]any{"tests": []any{"CMD-SHELL", "true"}, "interval": "2s", "startInterval": "1s"}
+
+	s := &scripted{states: []string{healthy}}
+	f := &dockercli.Fake{Respond: s.respond}
+	env, _ := testEnv(f) // API 1.41
+	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
+	want := `unable to create container xingrin-server on unix:///var/run/docker.sock: ` +
+		`"specify health-check start interval" requires API version 1.44, but the Docker daemon API version is 1.41`
+	if err == nil || err.Error() != want {
+		t.Fatalf("error %v\nwant %s", err, want)
+	}
+	var initErr *InitError
+	if errors.As(err, &initErr) || len(f.Calls) != 0 {
+		t.Fatalf("nothing may be created: %q", f.Commands())
+	}
+
+	// Daemon check disabled: the provider asks the daemon before creating.
+	f = &dockercli.Fake{Respond: func(args []string) (string, error) {
+		if args[0] == "version" {
+			return "1.43", nil
+		}
+		return s.respond(args)
+	}}
+	env, _ = testEnv(f)
+	env.APIVersion = ""
+	_, _, err = (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
+	if err == nil || !strings.HasSuffix(err.Error(), "but the Docker daemon API version is 1.43") {
+		t.Fatalf("error %v", err)
+	}
+
+	// A new daemon gets the flag; "0s" (the default) is no start interval at all.
+	f = &dockercli.Fake{Respond: s.respond}
+	env, _ = testEnv(f)
+	env.APIVersion = "1.44"
+	if _, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(f.Commands()[0], "--health-start-interval 1s") {
+		t.Fatalf("create %q", f.Commands()[0])
+	}
+	m["healthcheck"] = map[string]any{"tests": []any{"CMD-SHELL", "true"}, "startInterval": "0s"}
+	f = &dockercli.Fake{Respond: s.respond}
+	env, _ = testEnv(f)
+	if _, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m)); err != nil {
+		t.Fatalf("0s on API 1.41: %v", err)
+	}
+}

@@ -62,8 +62,8 @@ type createOptions struct {
 	// after) rather than -e flags: they carry secrets, and a command line is visible to every
 	// user of the machine.
 	EnvFile string
-	// HealthStartInterval: the daemon knows --health-start-interval (API >= 1.44). Older
-	// daemons would reject the container, so the setting is dropped for them.
+	// HealthStartInterval: pass --health-start-interval. Only set once the daemon is known
+	// to have API >= 1.44 (createContainer refuses the container otherwise, as upstream does).
 	HealthStartInterval bool
 }
 
