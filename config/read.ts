@@ -1,9 +1,15 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { validatePostgresName, validateVolumeName } from "./database";
 import { ConfigError } from "./errors";
+import { urlHost, validateHost, validateIpAddress } from "./hosts";
+import { validateImageReference, validateNamespace, validateRegistry, validateXingrinImageRefs } from "./imageReference";
 import { ImageRepository } from "./images";
 import { resolveImageTag } from "./imageTag";
+import { validateDirectory } from "./paths";
+import { readSecret } from "./secrets";
+import { validateTaskExecutorImage } from "./taskExecutorImage";
 import { validateWorkers, WorkerHost } from "./workers";
 
 export const VERSION_FILE = path.join(__dirname, "..", "VERSION");
@@ -69,50 +75,61 @@ export const DEFAULT_POSTGRES_VOLUME = "xingrin_postgres_data";
 const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
 
 export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
-    const allowPrerelease = config.getBoolean("allowPrerelease") ?? false;
+    const allowPrerelease = readBoolean(config, "allowPrerelease") ?? false;
     const imageTag = resolveImageTag(config.get("imageTag"), readVersionFile(), allowPrerelease);
+    const repository: ImageRepository = {
+        registry: validateRegistry(config.get("registry") ?? "docker.io"),
+        namespace: validateNamespace(config.get("namespace") ?? "yyhuni"),
+    };
+    validateXingrinImageRefs(repository, imageTag);
+    const taskExecutorImage = optional(config.get("taskExecutorImage"));
+    if (taskExecutorImage !== undefined) {
+        validateTaskExecutorImage(taskExecutorImage, allowPrerelease);
+    }
     const workers = validateWorkers(config.getObject<unknown>("workers"));
     const buildSource = optional(config.get("buildSource"));
-    if (buildSource !== undefined && workers.length > 0) {
-        throw new ConfigError(
-            "buildSource builds images on the main server only, so remote workers could not pull them: " +
-            "remove workers from this stack, or push the images to a registry and unset buildSource");
+    if (buildSource !== undefined) {
+        // A build context on the machine running Pulumi, so that machine's path rules apply.
+        validateDirectory("buildSource", buildSource, "/home/me/src/xingrin", path, false);
+        if (workers.length > 0) {
+            throw new ConfigError(
+                "buildSource builds images on the main server only, so remote workers could not pull them: " +
+                "remove workers from this stack, or push the images to a registry and unset buildSource");
+        }
     }
-    const databaseHost = config.get("databaseHost") ?? LOCAL_DATABASE_HOST;
+    const databaseHost = validateHost("databaseHost", config.get("databaseHost") ?? LOCAL_DATABASE_HOST, "db.example.com");
     const dockerHost = validateDockerHost(config.get("dockerHost") ?? "unix:///var/run/docker.sock");
-    const bindAddress = config.get("bindAddress") ?? "0.0.0.0";
+    const bindAddress = validateIpAddress("bindAddress", config.get("bindAddress") ?? "0.0.0.0");
+    const databaseBindAddress = optional(config.get("databaseBindAddress"));
     return {
         imageTag,
-        repository: {
-            registry: config.get("registry") ?? "docker.io",
-            namespace: config.get("namespace") ?? "yyhuni",
-        },
-        redisImage: config.get("redisImage") ?? "redis:7-alpine",
-        taskExecutorImage: optional(config.get("taskExecutorImage")),
+        repository,
+        redisImage: redisImage(config.get("redisImage") ?? "redis:7-alpine"),
+        taskExecutorImage,
         buildSource,
         main: {
             dockerHost,
             dockerSocket: dockerSocketOf(dockerHost),
             publicScheme: validatePublicScheme(config.get("publicScheme") ?? "https"),
-            publicHost: config.get("publicHost") ?? "localhost",
-            publicPort: validatePort("publicPort", config.getNumber("publicPort") ?? 8083),
+            publicHost: validateHost("publicHost", config.get("publicHost") ?? "localhost", "scan.example.com"),
+            publicPort: readPort(config, "publicPort", 8083),
             bindAddress,
-            dataDir: config.get("dataDir") ?? "/opt/xingrin",
-            tlsCertDir: config.get("tlsCertDir") ?? "/opt/xingrin/ssl",
+            dataDir: validateDirectory("dataDir", config.get("dataDir") ?? "/opt/xingrin", "/opt/xingrin"),
+            tlsCertDir: validateDirectory("tlsCertDir", config.get("tlsCertDir") ?? "/opt/xingrin/ssl", "/opt/xingrin/ssl"),
             database: {
                 local: databaseHost === LOCAL_DATABASE_HOST,
                 host: databaseHost,
-                port: validatePort("databasePort", config.getNumber("databasePort") ?? 5432),
-                name: config.get("databaseName") ?? "xingrin",
-                user: config.get("databaseUser") ?? "postgres",
-                bindAddress: optional(config.get("databaseBindAddress")) ?? bindAddress,
-                volume: config.get("postgresVolume") ?? DEFAULT_POSTGRES_VOLUME,
+                port: readPort(config, "databasePort", 5432),
+                name: validatePostgresName("databaseName", config.get("databaseName") ?? "xingrin", "xingrin"),
+                user: validatePostgresName("databaseUser", config.get("databaseUser") ?? "postgres", "postgres"),
+                bindAddress: databaseBindAddress !== undefined ? validateIpAddress("databaseBindAddress", databaseBindAddress) : bindAddress,
+                volume: validateVolumeName("postgresVolume", config.get("postgresVolume") ?? DEFAULT_POSTGRES_VOLUME, DEFAULT_POSTGRES_VOLUME),
             },
         },
         secrets: {
-            databasePassword: config.requireSecret("databasePassword"),
-            djangoSecretKey: config.requireSecret("djangoSecretKey"),
-            workerApiKey: config.requireSecret("workerApiKey"),
+            databasePassword: readSecret(config, "databasePassword"),
+            djangoSecretKey: readSecret(config, "djangoSecretKey"),
+            workerApiKey: readSecret(config, "workerApiKey"),
         },
         workers,
         workerSshPrivateKey: workers.length > 0 ? requireWorkerKey(config) : undefined,
@@ -127,6 +144,35 @@ function readVersionFile(): string {
     }
 }
 
+/** Third-party, so any tag Docker accepts; only the reference grammar applies. */
+function redisImage(value: string): string {
+    validateImageReference("redisImage", value, "redis:7-alpine");
+    return value;
+}
+
+function readBoolean(config: pulumi.Config, key: string): boolean | undefined {
+    const raw = config.get(key);
+    if (raw === undefined) {
+        return undefined;
+    }
+    if (raw !== "true" && raw !== "false") {
+        throw new ConfigError(`${key} ${JSON.stringify(raw)} is not a boolean; use true or false`);
+    }
+    return raw === "true";
+}
+
+function readPort(config: pulumi.Config, key: string, fallback: number): number {
+    const raw = config.get(key);
+    if (raw === undefined) {
+        return fallback;
+    }
+    const port = raw.trim() === "" ? NaN : Number(raw);
+    if (Number.isNaN(port)) {
+        throw new ConfigError(`${key} ${JSON.stringify(raw)} is not a TCP port: use a whole number from 1 to 65535`);
+    }
+    return validatePort(key, port);
+}
+
 function optional(value: string | undefined): string | undefined {
     const trimmed = (value ?? "").trim();
     return trimmed === "" ? undefined : trimmed;
@@ -134,7 +180,7 @@ function optional(value: string | undefined): string | undefined {
 
 /** Where users and remote workers reach the server: nginx on the public port. */
 export function publicUrl(settings: MainServerSettings): string {
-    return `${settings.publicScheme}://${settings.publicHost}:${settings.publicPort}`;
+    return `${settings.publicScheme}://${urlHost(settings.publicHost)}:${settings.publicPort}`;
 }
 
 /**
@@ -164,15 +210,21 @@ export function validateDockerHost(host: string): string {
         throw new ConfigError(
             `dockerHost "${host}" is not a Docker endpoint: use unix:///var/run/docker.sock, ssh://user@host or tcp://host:2376`);
     }
+    const socket = dockerSocketOf(host);
+    if (host.startsWith("unix://") && !socket.startsWith("/")) {
+        // The socket is also mounted into the server, which needs an absolute host path.
+        throw new ConfigError(
+            `dockerHost ${JSON.stringify(host)} names the relative socket path ${JSON.stringify(socket)}; ` +
+            `a unix endpoint has three slashes: use ${JSON.stringify(`unix:///${socket}`)}`);
+    }
     return host;
 }
 
 function requireWorkerKey(config: pulumi.Config): pulumi.Output<string> {
-    try {
-        return config.requireSecret("workerSshPrivateKey");
-    } catch {
+    if (config.get("workerSshPrivateKey") === undefined) {
         throw new ConfigError(
             "workerSshPrivateKey is not set but workers are: the program logs in to each worker with it; " +
             "run `pulumi config set --secret workerSshPrivateKey < ~/.ssh/id_ed25519`");
     }
+    return readSecret(config, "workerSshPrivateKey");
 }
