@@ -6,6 +6,7 @@ import { confirmOnTerminal } from "./confirm";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess, openProcessHostAccess } from "./hostAccess";
 import { PulumiCli, PulumiRunner, processPulumiRunner, selectedStack } from "./pulumiCli";
+import { recover } from "./recover";
 import { rollback } from "./rollback";
 import { versions } from "./versions";
 
@@ -31,6 +32,14 @@ const HELP = {
         "      stack's imageTag is not what the last succeeded update deployed (that update failed, or the",
         "      tag is set but not deployed), the first step back is to the version that last deployed.",
     ],
+    recover: [
+        "  npm run recover -- [--stack <stack>] [--yes]",
+        "      After `pulumi up` was killed or lost its connection (run `pulumi cancel` first if the stack is",
+        "      still locked): lists what the interrupted update left half done, then removes containers that",
+        "      carry the stack's label but are not in its state, clears the interrupted operations, and marks",
+        "      worker commands that were running to run again. Asks y/N on a terminal; --yes does it without",
+        "      asking. Then `pulumi up` finishes the update (or, with the previous tag, rolls back).",
+    ],
     versions: [
         "  npm run versions -- [--stack <stack>]",
         "      Per host: the images the stack outputs name, what the host runs, and the versions it holds;",
@@ -44,7 +53,7 @@ const FOOTER = [
     "the stack. pulumi is `$PULUMI` when set, else `pulumi` on PATH.",
 ];
 
-export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.versions, ...FOOTER].join("\n");
+export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.recover, ...HELP.versions, ...FOOTER].join("\n");
 
 /** `npm run <command> -- --help`: that command's part of the usage. */
 export function helpOf(command: Command): string {
@@ -65,6 +74,7 @@ export interface CliDeps {
 const FLAGS_OF = {
     bump: ["stack", "no-preview", "help"],
     rollback: ["stack", "force", "yes", "help"],
+    recover: ["stack", "yes", "help"],
     versions: ["stack", "help"],
 } as const;
 type Command = keyof typeof FLAGS_OF;
@@ -89,7 +99,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
         return command === undefined ? 1 : 0;
     }
     if (!(command in FLAGS_OF)) {
-        throw new ReleaseError(`unknown command "${command}": use bump, rollback or versions\n${USAGE}`);
+        throw new ReleaseError(`unknown command "${command}": use bump, rollback, recover or versions\n${USAGE}`);
     }
     const name = command as Command;
     const { positionals, flags } = parseCommandLine(name, rest);
@@ -116,6 +126,14 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
             const pulumi = await stackFor(name, rest, flags.stack, deps);
             await rollback({ version: positionals[0], force: flags.force, yes: flags.yes },
                 { pulumi, versionFile: deps.versionFile, print: deps.print, confirm: deps.confirm });
+            return 0;
+        }
+        case "recover": {
+            if (positionals.length > 0) {
+                throw new ReleaseError(`recover takes no version, only --stack and --yes: \`npm run recover -- --stack ${flags.stack ?? "<stack>"}\``);
+            }
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
+            await recover({ yes: flags.yes }, { pulumi, openHosts: deps.openHosts, print: deps.print, confirm: deps.confirm });
             return 0;
         }
         case "versions": {

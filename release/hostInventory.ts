@@ -1,8 +1,11 @@
+import { SERVICE_LABEL } from "../components/labels";
 import { HostAccess, HostTarget } from "./hostAccess";
 
 /** A container as `docker ps --format '{{json .}}'` reports it. */
 export interface HostContainer {
     name: string;
+    /** The compose service it runs (the program's xingrin.service label; for older containers, from the name xingrin-<service>). */
+    service?: string;
     /** The reference it was created from, or its image ID ("sha256:…") when created by ID or the tag has moved since. */
     image: string;
     /** "running", "exited", "restarting", … */
@@ -25,7 +28,7 @@ export interface HostInventory {
     images: HostImage[];
 }
 
-/** XingRin's containers are all named xingrin-<service> (components/mainServer.ts, workerScripts.ts). */
+/** XingRin's containers are all named xingrin-… (components/mainServer.ts, workerScripts.ts); their labels say which service. */
 export const DOCKER_PS_ARGS = ["ps", "--all", "--no-trunc", "--filter", "name=xingrin-", "--format", "{{json .}}"];
 /** --digests makes the JSON carry each image's repo digest; --no-trunc gives IDs comparable with `docker ps`. */
 export const DOCKER_IMAGES_ARGS = ["image", "ls", "--digests", "--no-trunc", "--format", "{{json .}}"];
@@ -33,6 +36,7 @@ export const DOCKER_IMAGES_ARGS = ["image", "ls", "--digests", "--no-trunc", "--
 export async function readInventory(access: HostAccess, target: HostTarget): Promise<HostInventory> {
     const containers = parseJsonLines(await access.docker(target, DOCKER_PS_ARGS)).map(row => ({
         name: String(row.Names ?? ""),
+        service: serviceOf(String(row.Names ?? ""), String(row.Labels ?? "")),
         image: String(row.Image ?? ""),
         state: String(row.State ?? ""),
     }));
@@ -43,6 +47,15 @@ export async function readInventory(access: HostAccess, target: HostTarget): Pro
         digest: String(row.Digest ?? ""),
     }));
     return { containers: containers.filter(c => c.name.startsWith("xingrin-")), images };
+}
+
+/** `docker ps` prints labels as "a=b,c=d". */
+function serviceOf(name: string, labels: string): string | undefined {
+    const label = labels.split(",").map(pair => pair.split("=")).find(([key]) => key === SERVICE_LABEL);
+    if (label !== undefined) {
+        return label.slice(1).join("=");
+    }
+    return /^xingrin-([a-z]+)$/.exec(name)?.[1];
 }
 
 function parseJsonLines(text: string): Array<Record<string, unknown>> {

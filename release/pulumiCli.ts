@@ -21,7 +21,7 @@ export function processPulumiRunner(binary = process.env.PULUMI || "pulumi"): Pu
     const options = {
         cwd: PROJECT_DIR,
         missingHint: "put the pulumi CLI on PATH or set PULUMI=/path/to/pulumi " +
-            "(offline: `bash toolchain/build.sh && source toolchain/env.sh`)",
+            "(the test rig's: `bash sandbox/toolchain/build.sh && source sandbox/toolchain/env.sh`)",
     };
     return {
         capture: args => runCaptured(binary, args, options),
@@ -102,6 +102,19 @@ export class PulumiCli {
         requireSuccess(args, result);
         const parsed = parseJson(args, result.stdout);
         return typeof parsed === "object" && parsed !== null ? parsed as Record<string, unknown> : {};
+    }
+
+    /** The stack's state as `pulumi stack export` prints it (secrets stay encrypted). */
+    async exportState(): Promise<unknown> {
+        const args = ["stack", "export", "--stack", this.stack];
+        const result = await this.runner.capture(args);
+        requireSuccess(args, result);
+        return parseJson(args, result.stdout);
+    }
+
+    /** Any pulumi command on this stack, captured; the caller reads the result (recover). */
+    async runCaptured(args: readonly string[]): Promise<ProcessResult> {
+        return this.runner.capture(args);
     }
 
     /** `pulumi up --yes --diff` on the operator's terminal; throws when it fails. */

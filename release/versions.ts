@@ -53,7 +53,10 @@ export async function versions(deps: VersionsDeps): Promise<number> {
     const access = deps.openHosts({ workers: reachedWorkers, sshPrivateKey });
     let reports: HostReport[];
     try {
-        reports = await Promise.all(targets.map(target => reportHost(access, target, rowFor(matrix, target, outputs))));
+        // Compared with the stack's imageTag, not only with the outputs: after a failed or interrupted
+        // update, the outputs may name a version the hosts never reached.
+        const wanted = configuredTag === undefined || configuredTag === "" ? deployedTag : configuredTag;
+        reports = await Promise.all(targets.map(target => reportHost(access, target, retag(rowFor(matrix, target, outputs), wanted))));
     } finally {
         access.close();
     }
@@ -72,6 +75,17 @@ export async function versions(deps: VersionsDeps): Promise<number> {
     found.forEach(line => print(`  ${line}`));
     print(`\`${pulumi.previewCommand()}\` shows what a \`pulumi up\` would change to put them back in line.`);
     return EXIT_MISMATCH;
+}
+
+/** The row with every XingRin image on `tag` (the recorded digest only still applies to an unchanged reference). */
+function retag(row: Record<string, ImageVersion>, tag: string): Record<string, ImageVersion> {
+    return Object.fromEntries(Object.entries(row).map(([service, version]) => {
+        const match = /^(.*\/xingrin-[a-z]+):([^:/@]+)$/.exec(version.image);
+        if (match === null || match[2] === tag) {
+            return [service, version];
+        }
+        return [service, { image: `${match[1]}:${tag}`, digest: "" }];
+    }));
 }
 
 /** The hosts to check: the main server, then each worker the outputs list and the config can reach. */

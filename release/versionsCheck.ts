@@ -61,12 +61,20 @@ function checkService(service: string, expected: ImageVersion, inventory: HostIn
         return digestCheck({ ...base, onHost: "held for tasks", status: "ok" }, expected, inventory, id);
     }
 
-    // Containers are named xingrin-<service> on every host (components/mainServer.ts, AGENT_CONTAINER).
-    const name = `xingrin-${service}`;
-    const container = inventory.containers.find(c => c.name === name);
-    if (container === undefined) {
-        return { ...base, onHost: "no container", status: "missing", problem: `no container named ${name} on the host` };
+    // Found by the service label: some services get a container per tag (xingrin-server-v1.6.0).
+    const running = inventory.containers.filter(c => c.service === service);
+    if (running.length === 0) {
+        return { ...base, onHost: "no container", status: "missing", problem: `no ${service} container on the host` };
     }
+    if (running.length > 1) {
+        return {
+            ...base, onHost: `${running.length} containers`, status: "mismatch",
+            problem: `${running.length} ${service} containers on the host (${running.map(c => `${c.name}: ${c.image}`).join(", ")}): ` +
+                "an update was interrupted; `npm run recover` removes the one the stack does not track",
+        };
+    }
+    const container = running[0];
+    const name = container.name;
     // docker ps shows the image ID instead of a name when the container was created by ID (the main
     // server's are) or when its tag has since moved to another image.
     const byId = container.image.startsWith("sha256:");

@@ -231,4 +231,31 @@ describe("release versions", () => {
                 "run `pulumi config set --secret workerSshPrivateKey --stack prod < ~/.ssh/id_ed25519`",
         });
     });
+
+    it("finds containers by their service label, and flags two of one service (an interrupted update)", async () => {
+        const main = mainServer();
+        main.containers = main.containers.filter(c => c.name !== "xingrin-server");
+        main.containers.push({ name: "xingrin-server-v1.6.0", image: imageId(ref("server", "v1.6.0")) });
+        main.containers.push({ name: "xingrin-server-v1.5.8", image: imageId(ref("server", "v1.5.8")) });
+        const hosts = new FakeHosts({ "main-server": main, "worker-1": worker("v1.6.0", ["v1.6.0"]), "worker-2": worker("v1.6.0", ["v1.6.0"]) });
+        const { code, lines } = await runVersions(prodPulumi(), hosts);
+        assert.strictEqual(code, EXIT_MISMATCH, lines.join("\n"));
+        assert.ok(lines.includes(
+            `  main-server server: 2 server containers on the host (xingrin-server-v1.6.0: ${imageId(ref("server", "v1.6.0"))}, ` +
+            `xingrin-server-v1.5.8: ${imageId(ref("server", "v1.5.8"))}): an update was interrupted; ` +
+            "`npm run recover` removes the one the stack does not track"), lines.join("\n"));
+    });
+
+    it("compares the hosts with the stack's imageTag, so a failed update that left outputs ahead is not called fine", async () => {
+        // The outputs say v1.6.1 (the failed update recorded them); the stack's imageTag is v1.6.0 again.
+        const fake = prodPulumi(stackOutputs("v1.6.1"));
+        const hosts = new FakeHosts({ "main-server": mainServer(), "worker-1": worker("v1.6.0", ["v1.6.0"]), "worker-2": worker("v1.6.0", ["v1.6.0"]) });
+        const { code, lines } = await runVersions(fake, hosts);
+        assert.strictEqual(code, 0, lines.join("\n"));
+        fake.config.imageTag = "v1.6.1";
+        const ahead = await runVersions(fake, new FakeHosts({ "main-server": mainServer(), "worker-1": worker("v1.6.0", ["v1.6.0"]), "worker-2": worker("v1.6.0", ["v1.6.0"]) }));
+        assert.strictEqual(ahead.code, EXIT_MISMATCH);
+        assert.ok(ahead.lines.some(line => line.includes(`runs ${ref("server", "v1.6.0")}, but the stack output says ${ref("server", "v1.6.1")}`)), ahead.lines.join("\n"));
+    });
 });
+

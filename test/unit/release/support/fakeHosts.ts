@@ -58,6 +58,10 @@ export class FakeHosts {
                 if (host instanceof Error) {
                     throw host;
                 }
+                if (args[0] === "rm") {
+                    host.containers = host.containers.filter(c => `id-of-${c.name}` !== args[args.length - 1]);
+                    return "";
+                }
                 return args[0] === "ps" ? host.containers.map(psLine).join("\n") + "\n"
                     : host.images.map(imageLine).join("\n") + "\n";
             },
@@ -73,9 +77,9 @@ function psLine(container: FakeContainer): string {
     return JSON.stringify({
         Command: "\"/entrypoint.sh\"",
         CreatedAt: "2026-08-03 10:14:51 +0000 UTC",
-        ID: sha(`container:${container.name}`).slice("sha256:".length),
+        ID: `id-of-${container.name}`,
         Image: container.image,
-        Labels: `xingrin.image=${container.image}`,
+        Labels: `xingrin.image=${container.image},xingrin.service=${container.name.replace(/^xingrin-/, "").replace(/-v\d.*$/, "")}`,
         LocalVolumes: "0",
         Mounts: "",
         Names: container.name,

@@ -21,6 +21,10 @@ export class FakePulumi implements PulumiRunner {
     history: unknown = [];
     outputs: Record<string, unknown> = {};
     upExitCode = 0;
+    /** What `pulumi stack export` prints. */
+    exported: unknown = { version: 3, deployment: { resources: [] } };
+    /** What `pulumi refresh` answers (recover). */
+    refreshResult: ProcessResult = { code: 0, stdout: "", stderr: "" };
     /** What `pulumi stack --show-name` answers: the stack `pulumi stack select` chose, if any. */
     selected: string | undefined = undefined;
 
@@ -55,6 +59,15 @@ export class FakePulumi implements PulumiRunner {
         }
         if (group === "stack" && verb === "history") {
             return ok(JSON.stringify(this.history, null, 4) + "\n");
+        }
+        if (group === "stack" && verb === "export") {
+            return ok(JSON.stringify(this.exported, null, 4) + "\n");
+        }
+        if (group === "refresh") {
+            return this.refreshResult;
+        }
+        if (group === "state" && verb === "taint") {
+            return ok("");
         }
         if (group === "stack" && verb === "output") {
             return ok(JSON.stringify(this.outputs, null, 2) + "\n");
