@@ -80,7 +80,7 @@ func Compute(r *schema.Resource, olds, news resource.PropertyMap) Result {
 		res.Diffs = append(res.Diffs, key)
 		res.Detailed[key] = kind
 	}
-	res.DeleteBeforeReplace = len(res.Replaces) > 0 && r.DeleteBeforeReplace
+	res.DeleteBeforeReplace = len(res.Replaces) > 0 && (r.DeleteBeforeReplace || r.ExplicitName(news))
 	return res
 }
 

@@ -25,8 +25,9 @@ var containerSchema = &schema.Resource{
 	// Upstream's ResourceInfo for docker_container: a container is always removed before its
 	// replacement is created, whatever the program's own deleteBeforeReplace option says.
 	DeleteBeforeReplace: true,
+	AutoName:            true,
 	Fields: map[string]*schema.Field{
-		"name":   {Kind: schema.String, Required: true, Replace: true},
+		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
 		"image":  {Kind: schema.String, Required: true, Replace: true},
 		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
 		"envs":   {Kind: schema.StringList, Replace: true, Validate: eachString(validateEnv)},

@@ -18,9 +18,10 @@ import (
 type Network struct{}
 
 var networkSchema = &schema.Resource{
-	Token: "docker:index/network:Network",
+	Token:    "docker:index/network:Network",
+	AutoName: true,
 	Fields: map[string]*schema.Field{
-		"name":   {Kind: schema.String, Required: true, Replace: true},
+		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
 		"driver": {Kind: schema.String, Default: "bridge", Replace: true},
 		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
 	},

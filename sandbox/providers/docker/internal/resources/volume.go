@@ -17,9 +17,10 @@ import (
 type Volume struct{}
 
 var volumeSchema = &schema.Resource{
-	Token: "docker:index/volume:Volume",
+	Token:    "docker:index/volume:Volume",
+	AutoName: true,
 	Fields: map[string]*schema.Field{
-		"name":   {Kind: schema.String, Required: true, Replace: true},
+		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
 		"driver": {Kind: schema.String, Replace: true},
 		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
 	},

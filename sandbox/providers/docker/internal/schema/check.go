@@ -22,16 +22,25 @@ type Failure struct {
 const subsetNote = "this offline docker provider implements only a subset of pulumi-docker 5.2.0"
 
 // Check validates news against the resource's subset and applies defaults. It returns the
-// inputs to store (secrets and unknowns left as they came, defaults added) and the failures.
-// Unknown values (previews) pass: they are checked once known.
+// inputs to store (secrets and unknowns left as they came, defaults added, and DefaultsKey
+// naming the top-level properties that were defaulted) and the failures. Unknown values
+// (previews) pass: they are checked once known.
 func (r *Resource) Check(news resource.PropertyMap) (resource.PropertyMap, []Failure) {
 	c := &checker{}
 	out := c.object("", r.Fields, news)
+	defaulted := make([]resource.PropertyValue, 0, len(c.topDefaults))
+	for _, k := range c.topDefaults {
+		defaulted = append(defaulted, resource.NewStringProperty(k))
+	}
+	out[DefaultsKey] = resource.NewArrayProperty(defaulted)
 	sort.Slice(c.failures, func(i, j int) bool { return c.failures[i].Property < c.failures[j].Property })
 	return out, c.failures
 }
 
-type checker struct{ failures []Failure }
+type checker struct {
+	failures    []Failure
+	topDefaults []string // top-level keys set from a default, sorted
+}
 
 func (c *checker) fail(path, format string, args ...any) {
 	c.failures = append(c.failures, Failure{Property: path, Reason: fmt.Sprintf(format, args...)})
@@ -50,6 +59,9 @@ func (c *checker) object(path string, fields map[string]*Field, m resource.Prope
 	for _, k := range m.StableKeys() {
 		key, v := string(k), m[k]
 		p := join(path, key)
+		if path == "" && strings.HasPrefix(key, "__") { // the engine's and the bridge's bookkeeping
+			continue
+		}
 		f, ok := fields[key]
 		if !ok {
 			if props.IsNull(v) {
@@ -71,6 +83,9 @@ func (c *checker) object(path string, fields map[string]*Field, m resource.Prope
 			c.fail(join(path, key), "missing required property %q", join(path, key))
 		case f.Default != nil:
 			out[k] = resource.NewPropertyValue(f.Default)
+			if path == "" {
+				c.topDefaults = append(c.topDefaults, key)
+			}
 		}
 	}
 	return out

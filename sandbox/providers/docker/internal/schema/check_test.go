@@ -43,7 +43,8 @@ func TestDefaultsAreApplied(t *testing.T) {
 	}
 	want := pm(map[string]any{
 		"name": "x", "restart": "no", "timeout": 60.0,
-		"ports": []any{map[string]any{"internal": 80.0, "ip": "0.0.0.0"}},
+		"ports":      []any{map[string]any{"internal": 80.0, "ip": "0.0.0.0"}},
+		"__defaults": []any{"restart", "timeout"}, // top-level defaults only, as the bridge lists them
 	})
 	if !out.DeepEquals(want) {
 		t.Fatalf("got %v\nwant %v", out, want)

@@ -68,7 +68,16 @@ type Resource struct {
 	// DeleteBeforeReplace: a replacement removes the old object before creating the new one
 	// (upstream's ResourceInfo.DeleteBeforeReplace, set for docker_container).
 	DeleteBeforeReplace bool
+	// AutoName: a `name` left out of the inputs is generated (upstream's SetAutonaming(255, "-")
+	// covers every resource whose Terraform schema has an input string `name` and no field
+	// override for it). See ApplyAutoName in autoname.go.
+	AutoName bool
 }
+
+// DefaultsKey lists, in checked inputs, the top-level properties Check filled in from
+// defaults (the Terraform bridge's "__defaults"). An auto-generated name is kept across
+// updates only while it is listed there.
+const DefaultsKey = "__defaults"
 
 // Names returns the sorted property names of a field set (for messages).
 func Names(fields map[string]*Field) []string {

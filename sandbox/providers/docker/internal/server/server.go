@@ -24,6 +24,7 @@ import (
 	"xingrin.invalid/providers/docker/internal/dockercli"
 	"xingrin.invalid/providers/docker/internal/props"
 	"xingrin.invalid/providers/docker/internal/resources"
+	"xingrin.invalid/providers/docker/internal/schema"
 )
 
 // Version is what the plugin reports: the @pulumi/docker SDK version it stands in for, so
@@ -148,7 +149,8 @@ func (s *Server) Configure(ctx context.Context, req *pulumirpc.ConfigureRequest)
 			return nil, err
 		}
 	}
-	resp := &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}
+	resp := &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true,
+		SupportsAutonamingConfiguration: true}
 	configured, known := configString(args, req.GetVariables(), "host")
 	if !known {
 		// A preview with a computed host: nothing reaches Docker before it is known.
@@ -219,7 +221,24 @@ func (s *Server) opContext(ctx context.Context, timeoutSeconds float64) (context
 	return ctx, func() { stopAfter(); cancel() }
 }
 
-// Check validates inputs against the implemented subset and applies defaults.
+// autonaming is the engine's autonaming proposal in a CheckRequest (nil if none).
+func autonaming(req *pulumirpc.CheckRequest) *schema.Autonaming {
+	a := req.GetAutonaming()
+	if a == nil {
+		return nil
+	}
+	mode := schema.AutonamingPropose
+	switch a.GetMode() {
+	case pulumirpc.CheckRequest_AutonamingOptions_ENFORCE:
+		mode = schema.AutonamingEnforce
+	case pulumirpc.CheckRequest_AutonamingOptions_DISABLE:
+		mode = schema.AutonamingDisable
+	}
+	return &schema.Autonaming{Mode: mode, ProposedName: a.GetProposedName()}
+}
+
+// Check validates inputs against the implemented subset, applies defaults and, where
+// upstream auto-names, generates a missing name.
 func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
 	r, err := s.lookup(req.GetType(), req.GetUrn())
 	if err != nil {
@@ -229,7 +248,14 @@ func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 	if err != nil {
 		return nil, err
 	}
+	olds, err := unmarshal("olds", req.GetOlds())
+	if err != nil {
+		return nil, err
+	}
 	checked, failures := r.Schema().Check(news)
+	if err := r.Schema().ApplyAutoName(checked, olds, resource.URN(req.GetUrn()), req.GetRandomSeed(), autonaming(req)); err != nil {
+		return nil, err
+	}
 	inputs, err := marshal("inputs", checked)
 	if err != nil {
 		return nil, err
@@ -274,7 +300,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 		return nil, err
 	}
 	if req.GetPreview() {
-		out, err := marshal("outputs", props.WithUnknown(inputs, r.Computed()...))
+		out, err := marshal("outputs", props.WithUnknown(withoutBookkeeping(inputs), r.Computed()...))
 		return &pulumirpc.CreateResponse{Properties: out}, err
 	}
 	env, err := s.env(req.GetUrn())
@@ -287,11 +313,19 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, s.operationError(err, inputs)
 	}
-	out, err := marshal("outputs", props.Merge(inputs, computed))
+	out, err := marshal("outputs", props.Merge(withoutBookkeeping(inputs), computed))
 	if err != nil {
 		return nil, err
 	}
 	return &pulumirpc.CreateResponse{Id: id, Properties: out}, nil
+}
+
+// withoutBookkeeping is inputs without the checked inputs' defaults list, which belongs to
+// the inputs only, never to the outputs.
+func withoutBookkeeping(inputs resource.PropertyMap) resource.PropertyMap {
+	out := inputs.Copy()
+	delete(out, schema.DefaultsKey)
+	return out
 }
 
 // operationError turns a resources.InitError (the object exists but did not come up) into
@@ -301,7 +335,7 @@ func (s *Server) operationError(err error, inputs resource.PropertyMap) error {
 	if !errors.As(err, &initErr) {
 		return err
 	}
-	live, merr := marshal("outputs", props.Merge(inputs, initErr.Computed))
+	live, merr := marshal("outputs", props.Merge(withoutBookkeeping(inputs), initErr.Computed))
 	if merr != nil {
 		return err
 	}
@@ -372,7 +406,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 		return nil, err
 	}
 	if req.GetPreview() {
-		carried := props.Merge(news, props.Pick(olds, r.Computed()...))
+		carried := props.Merge(withoutBookkeeping(news), props.Pick(olds, r.Computed()...))
 		out, err := marshal("outputs", props.WithUnknown(carried, r.Computed()...))
 		return &pulumirpc.UpdateResponse{Properties: out}, err
 	}
@@ -386,7 +420,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, s.operationError(err, news)
 	}
-	out, err := marshal("outputs", props.Merge(news, computed))
+	out, err := marshal("outputs", props.Merge(withoutBookkeeping(news), computed))
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -247,4 +248,128 @@ func TestContainerReplacementIsDeleteBeforeReplace(t *testing.T) {
 	if resp := diff(map[string]any{"name": "c", "image": "sha256:1", "restart": "always"}); len(resp.Replaces) != 0 || resp.DeleteBeforeReplace {
 		t.Fatalf("an in-place update is not a replacement: %v", resp)
 	}
+}
+
+// check runs Check for one resource type and returns its inputs (or fails on failures).
+func check(t *testing.T, s *Server, req *pulumirpc.CheckRequest) resource.PropertyMap {
+	t.Helper()
+	resp, err := s.Check(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resp.Failures) != 0 {
+		t.Fatalf("failures %v", resp.Failures)
+	}
+	return back(t, resp.Inputs)
+}
+
+// Upstream's SetAutonaming(255, "-"): a name left out is "<URN name>-<7 hex>", drawn from the
+// engine's random seed (so a preview and its update agree), and kept while the resource lives.
+func TestAutonamingContainerNetworkVolume(t *testing.T) {
+	s := New(nil)
+	autoName := regexp.MustCompile(`^main-server-redis-[0-9a-f]{7}$`)
+	for _, typ := range []string{"docker:index/container:Container", "docker:index/network:Network", "docker:index/volume:Volume"} {
+		urn := "urn:pulumi:dev::p::" + typ + "::main-server-redis"
+		news := map[string]any{}
+		if typ == "docker:index/container:Container" {
+			news["image"] = "sha256:1"
+		}
+		req := func(seed string, olds map[string]any) *pulumirpc.CheckRequest {
+			r := &pulumirpc.CheckRequest{Urn: urn, News: st(t, resource.NewPropertyMapFromMap(news)), RandomSeed: []byte(seed)}
+			if olds != nil {
+				r.Olds = st(t, resource.NewPropertyMapFromMap(olds))
+			}
+			return r
+		}
+		first := check(t, s, req("seed-1", nil))
+		name := first["name"].StringValue()
+		if !autoName.MatchString(name) {
+			t.Fatalf("%s: auto-name %q", typ, name)
+		}
+		if defaults := first["__defaults"].ArrayValue(); !containsString(defaults, "name") {
+			t.Fatalf("%s: name must be listed as a default: %v", typ, defaults)
+		}
+		if again := check(t, s, req("seed-1", nil)); again["name"].StringValue() != name {
+			t.Fatalf("%s: the same seed must give the same name (preview and up agree)", typ)
+		}
+		if other := check(t, s, req("seed-2", nil)); other["name"].StringValue() == name {
+			t.Fatalf("%s: another seed gave the same name %q", typ, name)
+		}
+		// An existing resource keeps its name: listed as a default, or no defaults list at all.
+		for _, olds := range []map[string]any{
+			{"name": "main-server-redis-abcdef0", "__defaults": []any{"name"}},
+			{"name": "main-server-redis-abcdef0"},
+		} {
+			if kept := check(t, s, req("seed-3", olds)); kept["name"].StringValue() != "main-server-redis-abcdef0" {
+				t.Fatalf("%s: old name not kept from %v: %v", typ, olds, kept["name"])
+			}
+		}
+		// A name the program gave and then dropped is replaced by a generated one.
+		if fresh := check(t, s, req("seed-3", map[string]any{"name": "xingrin-redis", "__defaults": []any{}})); !autoName.MatchString(fresh["name"].StringValue()) {
+			t.Fatalf("%s: dropped explicit name: %v", typ, fresh["name"])
+		}
+	}
+	// RemoteImage has a field override for name upstream: not auto-named, still required.
+	resp, err := s.Check(context.Background(), &pulumirpc.CheckRequest{
+		Urn: "urn:pulumi:dev::p::docker:index/remoteImage:RemoteImage::img", News: st(t, resource.PropertyMap{}), RandomSeed: []byte("s")})
+	if err != nil || len(resp.Failures) != 1 || resp.Failures[0].Property != "name" {
+		t.Fatalf("image: %v %v", resp, err)
+	}
+}
+
+func TestAutonamingFollowsTheEnginesConfiguration(t *testing.T) {
+	s := New(nil)
+	req := func(mode pulumirpc.CheckRequest_AutonamingOptions_Mode) *pulumirpc.CheckRequest {
+		return &pulumirpc.CheckRequest{
+			Urn: containerURN, News: st(t, resource.NewPropertyMapFromMap(map[string]any{"image": "i"})), RandomSeed: []byte("s"),
+			Autonaming: &pulumirpc.CheckRequest_AutonamingOptions{ProposedName: "c-proposed", Mode: mode},
+		}
+	}
+	for _, mode := range []pulumirpc.CheckRequest_AutonamingOptions_Mode{
+		pulumirpc.CheckRequest_AutonamingOptions_PROPOSE, pulumirpc.CheckRequest_AutonamingOptions_ENFORCE,
+	} {
+		if got := check(t, s, req(mode))["name"].StringValue(); got != "c-proposed" {
+			t.Fatalf("%v: %q", mode, got)
+		}
+	}
+	_, err := s.Check(context.Background(), req(pulumirpc.CheckRequest_AutonamingOptions_DISABLE))
+	if err == nil || err.Error() != "automatic naming is disabled but no explicit name was provided" {
+		t.Fatalf("disabled: %v", err)
+	}
+	resp, err := New(nil).Configure(context.Background(), &pulumirpc.ConfigureRequest{
+		Args: st(t, resource.NewPropertyMapFromMap(map[string]any{"disableDockerDaemonCheck": "true"}))})
+	if err != nil || !resp.SupportsAutonamingConfiguration {
+		t.Fatalf("configure %v %v", resp, err)
+	}
+}
+
+// The bridge's nameRequiresDeleteBeforeReplace: a network or volume whose name the program
+// gives is deleted before its replacement is created (both would have the same name); an
+// auto-named one is not.
+func TestExplicitNameReplacementIsDeleteBeforeReplace(t *testing.T) {
+	s := New(nil)
+	urn := "urn:pulumi:dev::p::docker:index/network:Network::net"
+	old := resource.NewPropertyMapFromMap(map[string]any{"name": "xingrin_network", "driver": "bridge"})
+	for _, c := range []struct {
+		news map[string]any
+		dbr  bool
+	}{
+		{map[string]any{"name": "xingrin_net2", "driver": "bridge", "__defaults": []any{}}, true},
+		{map[string]any{"name": "net-1234567", "driver": "bridge", "__defaults": []any{"name"}}, false},
+	} {
+		resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: urn, Id: "nid", Olds: st(t, old),
+			News: st(t, resource.NewPropertyMapFromMap(c.news))})
+		if err != nil || len(resp.Replaces) != 1 || resp.DeleteBeforeReplace != c.dbr {
+			t.Fatalf("%v: %v %v", c.news, resp, err)
+		}
+	}
+}
+
+func containsString(list []resource.PropertyValue, s string) bool {
+	for _, v := range list {
+		if v.IsString() && v.StringValue() == s {
+			return true
+		}
+	}
+	return false
 }
