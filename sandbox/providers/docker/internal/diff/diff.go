@@ -1,11 +1,23 @@
-// Package diff decides, per top-level property, whether old and new inputs differ and
-// whether the difference replaces the resource. It produces everything the engine's
-// DiffResponse needs, so `pulumi preview --diff` shows each changed property with its
-// old and new value and says which ones force the replacement.
+// Package diff decides, per top-level property, whether the new inputs differ from the old
+// state and whether the difference replaces the resource. It follows the Terraform bridge
+// that upstream runs on: the new inputs are compared with the old STATE (what the provider
+// read back from Docker after the last create, update or refresh), with Terraform's rules
+// for each attribute:
+//
+//   - an optional+computed property left out of the inputs keeps the state's value (no diff);
+//   - any other property left out counts as its zero value ("", 0, false, empty), so a state
+//     value that is zero as well shows no diff, and anything else is a removal;
+//   - sets compare without regard to order, lists element by element, nested objects field
+//     by field with the same rules (a nested default stands in for a missing value);
+//   - a property's DiffSuppressFunc (schema.Field.Suppress) can declare a difference void.
+//
+// So a value the program sets that Docker reports back differently ("60s" read back as
+// "1m0s") is a diff on every preview, exactly as upstream shows it.
 package diff
 
 import (
-	"sort"
+	"errors"
+	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
@@ -41,39 +53,34 @@ func (r Result) Response() *pulumirpc.DiffResponse {
 		resp.Changes = pulumirpc.DiffResponse_DIFF_SOME
 	}
 	for k, kind := range r.Detailed {
-		// InputDiff: the comparison is between old and new inputs, not old outputs.
-		resp.DetailedDiff[k] = &pulumirpc.PropertyDiff{Kind: kind, InputDiff: true}
+		// InputDiff false: the comparison is with the old state, as the bridge's is.
+		resp.DetailedDiff[k] = &pulumirpc.PropertyDiff{Kind: kind}
 	}
 	return resp
 }
 
-// Compute compares old inputs with new (checked) inputs over the resource's properties.
-// An unknown new value counts as a change: it may well differ once known, and a preview
-// must not promise "no change" for it.
-func Compute(r *schema.Resource, olds, news resource.PropertyMap) Result {
+// Compute compares the new (checked) inputs with the old state over the resource's
+// properties. An unknown new value counts as a change: it may well differ once known, and a
+// preview must not promise "no change" for it. Keys outside the schema (computed outputs,
+// the defaults list) are not compared.
+func Compute(r *schema.Resource, state, news resource.PropertyMap) Result {
 	res := Result{Detailed: map[string]pulumirpc.PropertyDiff_Kind{}}
-	keys := make([]string, 0, len(r.Fields))
-	for k := range r.Fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, key := range keys {
-		o, n := olds[resource.PropertyKey(key)], news[resource.PropertyKey(key)]
-		if Equal(o, n) {
+	for _, key := range schema.Names(r.Fields) {
+		f := r.Fields[key]
+		o, n := state[resource.PropertyKey(key)], news[resource.PropertyKey(key)]
+		if !Changed(f, o, n) {
 			continue
 		}
-		var kind pulumirpc.PropertyDiff_Kind
-		switch {
-		case !known(n):
-			kind = pulumirpc.PropertyDiff_UPDATE
-		case props.IsNull(o):
-			kind = pulumirpc.PropertyDiff_ADD
-		case props.IsNull(n):
-			kind = pulumirpc.PropertyDiff_DELETE
-		default:
-			kind = pulumirpc.PropertyDiff_UPDATE
+		kind := pulumirpc.PropertyDiff_UPDATE
+		if !hasUnknown(n) {
+			switch {
+			case plain(o) == nil:
+				kind = pulumirpc.PropertyDiff_ADD
+			case plain(n) == nil:
+				kind = pulumirpc.PropertyDiff_DELETE
+			}
 		}
-		if r.Fields[key].Replace {
+		if f.Replace {
 			kind = replaceKind(kind)
 			res.Replaces = append(res.Replaces, key)
 		}
@@ -82,6 +89,21 @@ func Compute(r *schema.Resource, olds, news resource.PropertyMap) Result {
 	}
 	res.DeleteBeforeReplace = len(res.Replaces) > 0 && (r.DeleteBeforeReplace || r.ExplicitName(news))
 	return res
+}
+
+// Changed reports whether input n changes state value o of property f.
+func Changed(f *schema.Field, o, n resource.PropertyValue) bool {
+	if hasUnknown(n) {
+		return true
+	}
+	po, pn := plain(o), plain(n)
+	if pn == nil && f.Computed {
+		return false
+	}
+	if f.Suppress != nil && f.Suppress(po, pn) {
+		return false
+	}
+	return !Equal(f, po, pn)
 }
 
 func replaceKind(k pulumirpc.PropertyDiff_Kind) pulumirpc.PropertyDiff_Kind {
@@ -95,53 +117,163 @@ func replaceKind(k pulumirpc.PropertyDiff_Kind) pulumirpc.PropertyDiff_Kind {
 	}
 }
 
-func known(v resource.PropertyValue) bool {
-	_, _, k := props.Unwrap(v)
-	return k
+func hasUnknown(v resource.PropertyValue) bool {
+	_, err := props.Plain("", v)
+	var unknown *props.ErrUnknown
+	return errors.As(err, &unknown)
 }
 
-// Equal compares two values deeply with secrets unwrapped (turning a value secret is not a
-// change to Docker) and absent equal to null. Anything unknown is unequal.
-func Equal(a, b resource.PropertyValue) bool {
-	a, _, ka := props.Unwrap(a)
-	b, _, kb := props.Unwrap(b)
-	if !ka || !kb {
-		return false
+// plain is v as plain data with secrets unwrapped (nil for null, absent or unconvertible).
+func plain(v resource.PropertyValue) any {
+	p, err := props.Plain("", v)
+	if err != nil {
+		return nil
 	}
-	switch {
-	case a.IsNull() || b.IsNull():
-		return a.IsNull() && b.IsNull()
-	case a.IsString() && b.IsString():
-		return a.StringValue() == b.StringValue()
-	case a.IsNumber() && b.IsNumber():
-		return a.NumberValue() == b.NumberValue()
-	case a.IsBool() && b.IsBool():
-		return a.BoolValue() == b.BoolValue()
-	case a.IsArray() && b.IsArray():
-		x, y := a.ArrayValue(), b.ArrayValue()
-		if len(x) != len(y) {
+	return p
+}
+
+// Equal compares a state value with an input value of field f, both plain (nil = absent),
+// by Terraform's rules: absent equals the zero value, sets ignore order.
+func Equal(f *schema.Field, state, input any) bool {
+	switch f.Kind {
+	case schema.String:
+		return str(state) == str(input)
+	case schema.Bool:
+		return boolean(state) == boolean(input)
+	case schema.Number:
+		return num(state) == num(input)
+	case schema.StringList:
+		a, b := list(state), list(input)
+		if f.Set {
+			return sameSet(a, b, func(x, y any) bool { return str(x) == str(y) })
+		}
+		return sameList(a, b, func(x, y any) bool { return str(x) == str(y) })
+	case schema.StringMap:
+		a, b := object(state), object(input)
+		if len(a) != len(b) {
 			return false
 		}
-		for i := range x {
-			if !Equal(x[i], y[i]) {
+		for k, v := range a {
+			w, ok := b[k]
+			if !ok || str(v) != str(w) {
 				return false
 			}
 		}
 		return true
-	case a.IsObject() && b.IsObject():
-		x, y := a.ObjectValue(), b.ObjectValue()
-		for k, v := range x {
-			if !Equal(v, y[k]) {
-				return false
-			}
+	case schema.Object:
+		if state == nil && input == nil {
+			return true
 		}
-		for k, v := range y {
-			if _, ok := x[k]; !ok && !props.IsNull(v) {
-				return false
-			}
+		if (state == nil) != (input == nil) {
+			return isZero(state) && isZero(input)
 		}
-		return true
-	default:
+		return equalObject(f.Fields, object(state), object(input))
+	case schema.ObjectList:
+		a, b := list(state), list(input)
+		eq := func(x, y any) bool { return equalObject(f.Fields, object(x), object(y)) }
+		if f.Set {
+			return sameSet(a, b, eq)
+		}
+		return sameList(a, b, eq)
+	default: // Any
+		if isZero(state) && isZero(input) {
+			return true
+		}
+		return fmt.Sprint(state) == fmt.Sprint(input)
+	}
+}
+
+// equalObject compares the members of a nested object (state a, input b) field by field.
+func equalObject(fields map[string]*schema.Field, a, b map[string]any) bool {
+	for name, f := range fields {
+		sv, iv := a[name], b[name]
+		if iv == nil {
+			if f.Computed {
+				continue
+			}
+			iv = f.Default
+		}
+		if !Equal(f, sv, iv) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameList(a, b []any, eq func(x, y any) bool) bool {
+	if len(a) != len(b) {
 		return false
 	}
+	for i := range a {
+		if !eq(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// sameSet: every element of each side has an equal element on the other (duplicates collapse).
+func sameSet(a, b []any, eq func(x, y any) bool) bool {
+	contains := func(list []any, x any) bool {
+		for _, y := range list {
+			if eq(x, y) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range a {
+		if !contains(b, x) {
+			return false
+		}
+	}
+	for _, y := range b {
+		if !contains(a, y) {
+			return false
+		}
+	}
+	return true
+}
+
+func isZero(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case float64:
+		return x == 0
+	case bool:
+		return !x
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func num(v any) float64 {
+	n, _ := v.(float64)
+	return n
+}
+
+func boolean(v any) bool {
+	b, _ := v.(bool)
+	return b
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
+}
+
+func object(v any) map[string]any {
+	m, _ := v.(map[string]any)
+	return m
 }

@@ -17,7 +17,18 @@ var testSchema = &schema.Resource{
 		"envs":    {Kind: schema.StringList, Replace: true},
 		"restart": {Kind: schema.String},
 		"wait":    {Kind: schema.Bool},
-		"labels":  {Kind: schema.ObjectList, Replace: true},
+		"labels": {Kind: schema.ObjectList, Replace: true, Set: true, Fields: map[string]*schema.Field{
+			"label": {Kind: schema.String}, "value": {Kind: schema.String}}},
+		"hostname": {Kind: schema.String, Replace: true, Computed: true},
+		"command":  {Kind: schema.StringList, Replace: true},
+		"workdir": {Kind: schema.String, Replace: true, Suppress: func(_, input any) bool {
+			return input == nil || input == ""
+		}},
+		"health": {Kind: schema.Object, Computed: true, Fields: map[string]*schema.Field{
+			"tests":    {Kind: schema.StringList},
+			"interval": {Kind: schema.String, Default: "0s"},
+			"retries":  {Kind: schema.Number},
+		}},
 	},
 }
 
@@ -60,7 +71,7 @@ func TestReplaceVersusUpdate(t *testing.T) {
 	if resp.Changes != pulumirpc.DiffResponse_DIFF_SOME || resp.DeleteBeforeReplace {
 		t.Fatalf("response %+v", resp)
 	}
-	if d := resp.DetailedDiff["name"]; d.Kind != pulumirpc.PropertyDiff_UPDATE_REPLACE || !d.InputDiff {
+	if d := resp.DetailedDiff["name"]; d.Kind != pulumirpc.PropertyDiff_UPDATE_REPLACE || d.InputDiff {
 		t.Fatalf("name diff %+v", d)
 	}
 }
@@ -135,5 +146,57 @@ func TestKeysOutsideTheSchemaAreIgnored(t *testing.T) {
 	news := pm(map[string]any{"name": "a"})
 	if r := Compute(testSchema, olds, news); r.Changed() {
 		t.Fatalf("computed outputs in the old state are no input change: %+v", r)
+	}
+}
+
+// The bridge's rules: the new inputs against the old state, attribute by attribute.
+func TestInputsAgainstStateTerraformRules(t *testing.T) {
+	state := pm(map[string]any{
+		"name": "a", "restart": "no", "wait": false, "hostname": "0123456789ab", "workdir": "/app",
+		"labels": []any{map[string]any{"label": "x", "value": "1"}, map[string]any{"label": "y", "value": "2"}},
+		"health": map[string]any{"tests": []any{"CMD", "true"}, "interval": "1m0s", "retries": 3.0},
+	})
+	same := func(news map[string]any) {
+		t.Helper()
+		if r := Compute(testSchema, state, pm(news)); r.Changed() {
+			t.Errorf("%v: unexpected diff %+v", news, r)
+		}
+	}
+	differs := func(news map[string]any, key string) {
+		t.Helper()
+		if r := Compute(testSchema, state, pm(news)); !reflect.DeepEqual(r.Diffs, []string{key}) {
+			t.Errorf("%v: diffs %v, want [%s]", news, r.Diffs, key)
+		}
+	}
+	base := func(extra map[string]any) map[string]any {
+		m := map[string]any{"name": "a", "restart": "no",
+			"labels": []any{map[string]any{"label": "y", "value": "2"}, map[string]any{"label": "x", "value": "1"}}}
+		for k, v := range extra {
+			m[k] = v
+		}
+		return m
+	}
+	// Optional+computed left out (hostname, health) keeps the state; a set's order does not
+	// count; false/"" and absent are alike; an empty input workdir is suppressed.
+	same(base(nil))
+	same(base(map[string]any{"wait": false, "workdir": ""}))
+	// What Docker reported differently is a diff, every time: "60s" was read back "1m0s".
+	differs(base(map[string]any{"health": map[string]any{"tests": []any{"CMD", "true"}, "interval": "60s", "retries": 3.0}}), "health")
+	same(base(map[string]any{"health": map[string]any{"tests": []any{"CMD", "true"}, "interval": "1m0s", "retries": 3.0}}))
+	// A nested default stands in for a missing value: interval "0s" against "1m0s" differs.
+	differs(base(map[string]any{"health": map[string]any{"tests": []any{"CMD", "true"}, "retries": 3.0}}), "health")
+	// A non-computed property left out while the state holds a value is a removal.
+	differs(map[string]any{"name": "a", "restart": "no"}, "labels")
+	differs(base(map[string]any{"hostname": "web"}), "hostname")
+	differs(base(map[string]any{"workdir": "/srv"}), "workdir")
+}
+
+func TestListsKeepOrderSetsDoNot(t *testing.T) {
+	state := pm(map[string]any{"command": []any{"a", "b"},
+		"labels": []any{map[string]any{"label": "x", "value": "1"}}})
+	news := pm(map[string]any{"command": []any{"b", "a"},
+		"labels": []any{map[string]any{"label": "x", "value": "1"}, map[string]any{"label": "x", "value": "1"}}})
+	if r := Compute(testSchema, state, news); !reflect.DeepEqual(r.Diffs, []string{"command"}) {
+		t.Fatalf("diffs %v", r.Diffs)
 	}
 }

@@ -26,53 +26,114 @@ var containerSchema = &schema.Resource{
 	// replacement is created, whatever the program's own deleteBeforeReplace option says.
 	DeleteBeforeReplace: true,
 	AutoName:            true,
+	// Flags follow upstream's Terraform schema: Replace = ForceNew, Computed = optional and
+	// computed (left out, it keeps what Docker reported), Set = a Terraform set. The
+	// healthcheck is not ForceNew upstream: changing it is an in-place update that leaves
+	// the running container as it is (upstream's update does not touch it either).
 	Fields: map[string]*schema.Field{
 		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
 		"image":  {Kind: schema.String, Required: true, Replace: true},
-		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
-		"envs":   {Kind: schema.StringList, Replace: true, Validate: eachString(validateEnv)},
+		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true, Set: true, Computed: true},
+		"envs": {Kind: schema.StringList, Replace: true, Set: true, Computed: true,
+			Validate: eachString(validateEnv)},
 		"restart": {Kind: schema.String, Default: "no",
 			OneOf: []string{"no", "on-failure", "always", "unless-stopped"}},
-		"volumes": {Kind: schema.ObjectList, Replace: true, Validate: validateVolumes, Fields: map[string]*schema.Field{
+		"volumes": {Kind: schema.ObjectList, Replace: true, Set: true, Validate: validateVolumes, Fields: map[string]*schema.Field{
 			"hostPath":      {Kind: schema.String},
 			"volumeName":    {Kind: schema.String},
 			"containerPath": {Kind: schema.String, Required: true},
 			"readOnly":      {Kind: schema.Bool},
 		}},
-		"ports": {Kind: schema.ObjectList, Replace: true, Fields: map[string]*schema.Field{
+		"ports": {Kind: schema.ObjectList, Replace: true, Suppress: portsUnchanged, Fields: map[string]*schema.Field{
 			"internal": {Kind: schema.Number, Required: true, Validate: validatePort},
-			"external": {Kind: schema.Number, Validate: validatePort},
+			"external": {Kind: schema.Number, Computed: true, Validate: validatePort},
 			"ip":       {Kind: schema.String, Default: "0.0.0.0"},
 			"protocol": {Kind: schema.String, Default: "tcp", OneOf: []string{"tcp", "udp", "sctp"}},
 		}},
-		"healthcheck": {Kind: schema.Object, Replace: true, Fields: map[string]*schema.Field{
+		"healthcheck": {Kind: schema.Object, Computed: true, Fields: map[string]*schema.Field{
 			"tests":         {Kind: schema.StringList, Required: true, Validate: validateTests},
-			"interval":      {Kind: schema.String, Validate: validateDuration},
-			"timeout":       {Kind: schema.String, Validate: validateDuration},
-			"startPeriod":   {Kind: schema.String, Validate: validateDuration},
-			"startInterval": {Kind: schema.String, Validate: validateDuration},
+			"interval":      {Kind: schema.String, Default: "0s", Validate: validateDuration},
+			"timeout":       {Kind: schema.String, Default: "0s", Validate: validateDuration},
+			"startPeriod":   {Kind: schema.String, Default: "0s", Validate: validateDuration},
+			"startInterval": {Kind: schema.String, Default: "0s", Validate: validateDuration},
 			"retries":       {Kind: schema.Number, Validate: validateCount},
 		}},
-		"networksAdvanced": {Kind: schema.ObjectList, Replace: true, Fields: map[string]*schema.Field{
+		"networksAdvanced": {Kind: schema.ObjectList, Replace: true, Set: true, Fields: map[string]*schema.Field{
 			"name":    {Kind: schema.String, Required: true},
-			"aliases": {Kind: schema.StringList},
+			"aliases": {Kind: schema.StringList, Set: true},
 		}},
 		"wait":        {Kind: schema.Bool},
 		"waitTimeout": {Kind: schema.Number, Default: 60.0, Validate: validatePositive},
 		"mustRun":     {Kind: schema.Bool, Default: true},
-		"command":     {Kind: schema.StringList, Replace: true},
-		"entrypoints": {Kind: schema.StringList, Replace: true},
-		"user":        {Kind: schema.String, Replace: true},
-		"workingDir":  {Kind: schema.String, Replace: true},
-		"hostname":    {Kind: schema.String, Replace: true},
+		"command":     {Kind: schema.StringList, Replace: true, Computed: true},
+		"entrypoints": {Kind: schema.StringList, Replace: true, Computed: true},
+		"user":        {Kind: schema.String, Replace: true, Suppress: emptyInputKeepsState},
+		"workingDir":  {Kind: schema.String, Replace: true, Suppress: emptyInputKeepsState},
+		"hostname":    {Kind: schema.String, Replace: true, Computed: true},
 		// Upstream properties accepted only at their defaults: this provider neither attaches
 		// to nor auto-removes containers, and always starts them.
 		"logs":   {Kind: schema.Bool, Only: false},
 		"attach": {Kind: schema.Bool, Only: false},
 		"rm":     {Kind: schema.Bool, Only: false},
-		"start":  {Kind: schema.Bool, Only: true},
+		"start":  {Kind: schema.Bool, Only: true, Default: true},
 	},
 }
+
+// emptyInputKeepsState is upstream's DiffSuppressFunc for user and working_dir: an empty (or
+// absent) input means "Docker's default", whatever the container reports.
+func emptyInputKeepsState(state, input any) bool {
+	in, _ := input.(string)
+	st, _ := state.(string)
+	return in == "" || in == st
+}
+
+// portsUnchanged is upstream's DiffSuppressFunc for ports: the same number of ports, and every
+// port in the state found in the inputs by its internal port, with the same protocol, external
+// port and ip, in any order (Docker reports ports sorted by internal port).
+func portsUnchanged(state, input any) bool {
+	olds, news := anyList(state), anyList(input)
+	if len(olds) != len(news) {
+		return false
+	}
+	for _, o := range olds {
+		op := anyMap(o)
+		found := false
+		for _, n := range news {
+			np := anyMap(n)
+			if np["internal"] != op["internal"] {
+				continue
+			}
+			if np["protocol"] != op["protocol"] {
+				if hasPort(news, op["internal"], op["protocol"]) {
+					continue
+				}
+				return false
+			}
+			if anyNum(np["external"]) != anyNum(op["external"]) || np["ip"] != op["ip"] {
+				return false
+			}
+			found = true
+			break
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func hasPort(ports []any, internal, protocol any) bool {
+	for _, p := range ports {
+		if m := anyMap(p); m["internal"] == internal && m["protocol"] == protocol {
+			return true
+		}
+	}
+	return false
+}
+
+func anyList(v any) []any         { l, _ := v.([]any); return l }
+func anyMap(v any) map[string]any { m, _ := v.(map[string]any); return m }
+func anyNum(v any) float64        { n, _ := v.(float64); return n }
 
 // Schema implements Resource.
 func (*Container) Schema() *schema.Resource { return containerSchema }

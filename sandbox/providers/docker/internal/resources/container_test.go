@@ -79,8 +79,7 @@ func TestContainerDiffReplaceVersusUpdate(t *testing.T) {
 	old := checked(t, c, baseContainer())
 
 	for key, value := range map[string]any{
-		"image": "sha256:bbb", "labels": []any{}, "envs": []any{"A=2"}, "ports": []any{},
-		"healthcheck": map[string]any{"tests": []any{"CMD", "true"}}, "networksAdvanced": []any{},
+		"image": "sha256:bbb", "labels": []any{}, "envs": []any{"A=2"}, "ports": []any{}, "networksAdvanced": []any{},
 		"command": []any{"x"}, "user": "root", "name": "other",
 	} {
 		m := baseContainer()
@@ -90,7 +89,9 @@ func TestContainerDiffReplaceVersusUpdate(t *testing.T) {
 			t.Errorf("changing %s: replaces %v, want [%s]", key, r.Replaces, key)
 		}
 	}
-	for key, value := range map[string]any{"restart": "unless-stopped", "wait": false, "waitTimeout": 30.0, "mustRun": false} {
+	// Not ForceNew upstream, the healthcheck included: an in-place update.
+	for key, value := range map[string]any{"restart": "unless-stopped", "wait": false, "waitTimeout": 30.0, "mustRun": false,
+		"healthcheck": map[string]any{"tests": []any{"CMD", "true"}}} {
 		m := baseContainer()
 		m[key] = value
 		r := diff.Compute(c.Schema(), old, checked(t, c, m))
@@ -327,5 +328,32 @@ func TestContainerStartIntervalRefusedBelowAPI144(t *testing.T) {
 	env, _ = testEnv(f)
 	if _, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m)); err != nil {
 		t.Fatalf("0s on API 1.41: %v", err)
+	}
+}
+
+// Ports diff as upstream's: Docker reports them sorted by internal port and with the external
+// port it chose; neither the order nor a chosen external port is a change.
+func TestContainerPortsDiffLikeUpstream(t *testing.T) {
+	c := &Container{}
+	port := func(internal, external float64, ip string) map[string]any {
+		m := map[string]any{"internal": internal, "ip": ip, "protocol": "tcp"}
+		if external != 0 {
+			m["external"] = external
+		}
+		return m
+	}
+	state := checked(t, c, map[string]any{"name": "n", "image": "i",
+		"ports": []any{port(80, 8080, "0.0.0.0"), port(443, 32768, "0.0.0.0")}})
+	changes := func(ports ...any) []string {
+		return diff.Compute(c.Schema(), state, checked(t, c, map[string]any{"name": "n", "image": "i", "ports": ports})).Replaces
+	}
+	if r := changes(port(443, 32768, "0.0.0.0"), port(80, 8080, "0.0.0.0")); len(r) != 0 {
+		t.Fatalf("order: %v", r)
+	}
+	if r := changes(port(80, 8080, "0.0.0.0"), port(443, 0, "0.0.0.0")); len(r) != 0 {
+		t.Fatalf("an external port Docker chose: %v", r)
+	}
+	if r := changes(port(80, 8080, "127.0.0.1"), port(443, 32768, "0.0.0.0")); !reflect.DeepEqual(r, []string{"ports"}) {
+		t.Fatalf("a changed ip replaces: %v", r)
 	}
 }

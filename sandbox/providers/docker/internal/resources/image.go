@@ -27,7 +27,7 @@ var imageSchema = &schema.Resource{
 		"keepLocally":  {Kind: schema.Bool},
 		"forceRemove":  {Kind: schema.Bool},
 		"triggers":     {Kind: schema.Any, Replace: true},
-		"pullTriggers": {Kind: schema.StringList, Replace: true},
+		"pullTriggers": {Kind: schema.StringList, Replace: true, Set: true},
 		"platform":     {Kind: schema.String, Replace: true},
 		"build": {Kind: schema.Object, Replace: true, Fields: map[string]*schema.Field{
 			"context":    {Kind: schema.String, Required: true},

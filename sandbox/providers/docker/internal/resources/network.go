@@ -22,8 +22,8 @@ var networkSchema = &schema.Resource{
 	AutoName: true,
 	Fields: map[string]*schema.Field{
 		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
-		"driver": {Kind: schema.String, Default: "bridge", Replace: true},
-		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
+		"driver": {Kind: schema.String, Replace: true, Computed: true},
+		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true, Set: true},
 	},
 }
 
@@ -52,7 +52,11 @@ func (*Network) Create(ctx context.Context, env *Env, inputs resource.PropertyMa
 	} else if !dockercli.IsNotFound(err) {
 		return "", nil, fmt.Errorf("checking for network %s on %s: %w", in.Name, env.Host, err)
 	}
-	args := append([]string{"network", "create", "--driver", in.Driver}, labelArgs(in.Labels)...)
+	args := []string{"network", "create"}
+	if in.Driver != "" { // else Docker's default, bridge (upstream sends no driver either)
+		args = append(args, "--driver", in.Driver)
+	}
+	args = append(args, labelArgs(in.Labels)...)
 	id, err := env.Docker.Run(ctx, append(args, in.Name)...)
 	if err != nil {
 		return "", nil, fmt.Errorf("unable to create network %s: %w", in.Name, err)

@@ -29,7 +29,7 @@ func TestNetworkCreate(t *testing.T) {
 	if err != nil || id != "netid" || computed["id"] != "netid" {
 		t.Fatalf("%q %v %v", id, computed, err)
 	}
-	if got := f.Commands()[1]; got != "network create --driver bridge --label a=b n" {
+	if got := f.Commands()[1]; got != "network create --label a=b n" {
 		t.Fatalf("command %q", got)
 	}
 }

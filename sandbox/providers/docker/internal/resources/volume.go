@@ -21,8 +21,8 @@ var volumeSchema = &schema.Resource{
 	AutoName: true,
 	Fields: map[string]*schema.Field{
 		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
-		"driver": {Kind: schema.String, Replace: true},
-		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true},
+		"driver": {Kind: schema.String, Replace: true, Computed: true},
+		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true, Set: true},
 	},
 }
 

@@ -54,8 +54,17 @@ type Field struct {
 	Validate func(v any) string
 	// Fields are the members of an Object or of each element of an ObjectList.
 	Fields map[string]*Field
-	// Replace (top level only): a change replaces the resource instead of updating it.
+	// Replace (top level only): a change replaces the resource instead of updating it
+	// (Terraform's ForceNew).
 	Replace bool
+	// Computed: optional and computed in upstream's Terraform schema. Left out of the inputs,
+	// the property keeps whatever the state holds (what Docker reported) and shows no diff.
+	Computed bool
+	// Set: a list that upstream keeps as a Terraform set, so order and duplicates do not count.
+	Set bool
+	// Suppress (top level only) is upstream's DiffSuppressFunc: given the state's and the
+	// inputs' plain values (nil when absent), true means "no change".
+	Suppress func(state, input any) bool
 	// Only, when set, is the only accepted value: the property exists upstream but this
 	// provider implements only its default (e.g. a container's `logs: false`).
 	Only any

@@ -267,17 +267,14 @@ func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 	return resp, nil
 }
 
-// Diff compares old and new inputs (the old inputs the engine stored, else the old state).
+// Diff compares the new inputs with the old STATE, as the Terraform bridge upstream runs on
+// does: what Docker reported back is what the program's values are held against.
 func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
 	r, err := s.lookup(req.GetType(), req.GetUrn())
 	if err != nil {
 		return nil, err
 	}
-	oldStruct := req.GetOldInputs()
-	if oldStruct == nil || len(oldStruct.GetFields()) == 0 {
-		oldStruct = req.GetOlds()
-	}
-	olds, err := unmarshal("olds", oldStruct)
+	olds, err := unmarshal("olds", req.GetOlds())
 	if err != nil {
 		return nil, err
 	}

@@ -145,18 +145,42 @@ func TestUnhealthyCreateIsAPartialFailure(t *testing.T) {
 	}
 }
 
-func TestDiffUsesOldInputs(t *testing.T) {
+// The bridge diffs the new inputs against the old STATE (what was read back from Docker), not
+// against the old inputs: a startPeriod of "60s" that Docker reports as "1m0s" is a diff on
+// every preview, an in-place update (the healthcheck is not ForceNew upstream).
+func TestDiffComparesInputsWithOldState(t *testing.T) {
 	s := New(nil)
-	old := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "restart": "no"})
-	news := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "i", "restart": "always"})
-	resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{
-		Urn: containerURN, Id: "cid", OldInputs: st(t, old), Olds: st(t, old), News: st(t, news)})
-	if err != nil {
-		t.Fatal(err)
+	health := func(startPeriod string) map[string]any {
+		return map[string]any{"tests": []any{"CMD-SHELL", "true"}, "interval": "2s", "timeout": "10s",
+			"startPeriod": startPeriod, "startInterval": "0s", "retries": 45.0}
 	}
-	if resp.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(resp.Replaces) != 0 ||
-		resp.DetailedDiff["restart"].Kind != pulumirpc.PropertyDiff_UPDATE || !resp.HasDetailedDiff {
-		t.Fatalf("resp %v", resp)
+	inputs := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "sha256:1", "restart": "always", "healthcheck": health("60s")})
+	state := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "sha256:1", "restart": "always", "healthcheck": health("1m0s"),
+		"id": "cid", "hostname": "0123456789ab", "command": []any{"/start.sh"}})
+	diff := func(news resource.PropertyMap) *pulumirpc.DiffResponse {
+		t.Helper()
+		resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{
+			Urn: containerURN, Id: "cid", OldInputs: st(t, inputs), Olds: st(t, state), News: st(t, news)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	resp := diff(inputs)
+	if resp.Changes != pulumirpc.DiffResponse_DIFF_SOME || len(resp.Diffs) != 1 || resp.Diffs[0] != "healthcheck" ||
+		len(resp.Replaces) != 0 || resp.DetailedDiff["healthcheck"].Kind != pulumirpc.PropertyDiff_UPDATE {
+		t.Fatalf("60s against a state of 1m0s: %v", resp)
+	}
+	// What round-trips shows nothing; computed values Docker chose (hostname, command) neither.
+	roundTrip := inputs.Copy()
+	roundTrip["healthcheck"] = resource.NewObjectProperty(resource.NewPropertyMapFromMap(health("1m0s")))
+	if resp := diff(roundTrip); resp.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Fatalf("round-tripped values: %v", resp)
+	}
+	// Drift: restart changed by hand (docker update --restart no) and read back by a refresh.
+	state["restart"] = resource.NewStringProperty("no")
+	if resp := diff(roundTrip); len(resp.Diffs) != 1 || resp.Diffs[0] != "restart" || len(resp.Replaces) != 0 {
+		t.Fatalf("drifted restart policy: %v", resp)
 	}
 }
 
