@@ -1,7 +1,8 @@
 // Command pulumi-resource-command is XingRin's offline stand-in for the
-// Pulumi `command` provider 1.2.1: it serves the command:remote:Command
-// resource (see providers/command/README.md) so the unchanged TypeScript
-// program runs where the upstream provider cannot be built.
+// Pulumi `command` provider 1.2.1: it serves the command:local:Command and
+// command:remote:Command resources (see sandbox/providers/command/README.md)
+// so the unchanged TypeScript program runs where the upstream provider
+// cannot be built.
 //
 // Plugin protocol: the engine starts us with optional glog/tracing flags
 // and its own gRPC address as the only argument; we serve the

@@ -1,112 +1,92 @@
-// Package diff decides what a change to a Command's inputs means: nothing,
-// an in-place update (which runs `update`), or a replacement (which runs
-// `delete` on the old resource and `create` on the new one).
+// Package diff decides what a change to a Command's inputs means, with
+// upstream command 1.2.1's rules (the default diff of pulumi-go-provider
+// v1.3.0's infer package, for a resource that implements Update):
 //
-// Rules:
-//   - triggers changed                                   → replace
-//   - create, stdin, environment or connection changed   → replace when the
-//     new inputs have no `update` command, else update in place (the
-//     `update` command is how the program says "re-running me is fine")
-//   - update, delete, logging, addPreviousOutputInEnv    → update in place
+//   - the old inputs (as the engine sends them) are compared with the new,
+//     checked inputs, property by property and element by element; an
+//     unknown new value is a change, and so is a change of secretness alone;
+//   - every change is an in-place update, which re-runs `update`, or
+//     `create` when `update` is unset — except changes under `triggers`,
+//     which replace the resource.
 //
-// A property whose new value contains unknowns counts as changed: its final
-// value may differ, and saying "no change" would skip a needed run.
-// Secretness alone is not a change: only values are compared.
+// Upstream's provider marks a replacement only when `triggers` itself
+// appears or disappears; element changes (`triggers[0]`) become replacements
+// in the engine because every SDK registers the resource with
+// replaceOnChanges ["triggers[*]"]. Marking them here gives the same
+// result.
 package diff
 
 import (
+	"sort"
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 
 	"xingrin.invalid/providers/command/internal/spec"
 )
 
-// Kind is how one property changed.
-type Kind int
-
-const (
-	Add Kind = iota
-	Delete
-	Update
-)
-
-// Property is one changed top-level input.
-type Property struct {
-	Kind    Kind
-	Replace bool
-}
-
 // Result is the decision for a whole resource.
 type Result struct {
-	// Changed lists changed inputs in spec.InputKeys order.
+	// Detail maps each changed property path ("create", "environment.A",
+	// "triggers[0]") to its kind; replacing kinds carry the replace flag.
+	Detail map[string]plugin.DiffKind
+	// Changed lists the changed top-level properties, sorted.
 	Changed []string
-	// Replaces is the subset of Changed that forces replacement.
+	// Replaces lists the top-level properties whose change replaces.
 	Replaces []string
-	// Detail has one entry per changed input.
-	Detail map[string]Property
 }
 
 // HasChanges reports whether anything changed.
-func (r Result) HasChanges() bool { return len(r.Changed) > 0 }
+func (r Result) HasChanges() bool { return len(r.Detail) > 0 }
 
-// replaceUnlessUpdate are the inputs that define what the create command
-// does; without an update command, changing them means creating again.
-var replaceUnlessUpdate = map[string]bool{
-	spec.Create: true, spec.Stdin: true, spec.Environment: true, spec.Connection: true,
-}
-
-// Compute diffs the old state (or old inputs) against the new, checked
-// inputs. Only input keys are compared; stdout/stderr in olds are ignored.
-func Compute(olds, news resource.PropertyMap) Result {
-	res := Result{Detail: map[string]Property{}}
-	updateSet := HasUpdateCommand(news)
-	for _, key := range spec.InputKeys {
-		oldV, oldOK := present(olds, key)
-		newV, newOK := present(news, key)
-		var kind Kind
-		switch {
-		case !oldOK && !newOK:
-			continue
-		case !oldOK:
-			kind = Add
-		case !newOK:
-			kind = Delete
-		case newV.ContainsUnknowns():
-			kind = Update
-		case spec.Plain(oldV).DeepEquals(spec.Plain(newV)):
-			continue
-		default:
-			kind = Update
+// Compute diffs oldInputs against news (both as the engine sends them).
+// Engine-internal keys ("__…", "version") in news are ignored, as upstream.
+func Compute(oldInputs, news resource.PropertyMap) Result {
+	news = news.Copy()
+	for k := range news {
+		if k == "version" || strings.HasPrefix(string(k), "__") {
+			delete(news, k)
 		}
-		replace := key == spec.Triggers || (replaceUnlessUpdate[key] && !updateSet)
-		res.Changed = append(res.Changed, key)
-		if replace {
-			res.Replaces = append(res.Replaces, key)
-		}
-		res.Detail[key] = Property{Kind: kind, Replace: replace}
 	}
+	res := Result{Detail: map[string]plugin.DiffKind{}}
+	changed, replaces := map[string]bool{}, map[string]bool{}
+	for path, d := range plugin.NewDetailedDiffFromObjectDiff(oldInputs.Diff(news), false) {
+		head := path
+		if pp, err := resource.ParsePropertyPath(path); err == nil && len(pp) > 0 {
+			if s, ok := pp[0].(string); ok {
+				head = s
+			}
+		}
+		kind := d.Kind
+		if head == spec.Triggers {
+			kind = kind.AsReplace()
+			replaces[head] = true
+		}
+		res.Detail[path] = kind
+		changed[head] = true
+	}
+	res.Changed, res.Replaces = sorted(changed), sorted(replaces)
 	return res
 }
 
-// HasUpdateCommand reports whether props set a non-empty `update`. An
-// unknown `update` counts as set: the engine diffs again with known values
-// before it applies anything.
-func HasUpdateCommand(props resource.PropertyMap) bool {
-	v, ok := present(props, spec.Update)
-	if !ok {
-		return false
+// OldInputs is what the engine's old inputs would be when it does not send
+// them: the input properties of the stored state.
+func OldInputs(token string, state resource.PropertyMap) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	for _, k := range spec.InputKeys(token) {
+		if v, ok := state[resource.PropertyKey(k)]; ok {
+			out[resource.PropertyKey(k)] = v
+		}
 	}
-	if v.ContainsUnknowns() {
-		return true
-	}
-	p := spec.Plain(v)
-	return p.IsString() && p.StringValue() != ""
+	return out
 }
 
-// present treats a missing key and an explicit null alike.
-func present(m resource.PropertyMap, key string) (resource.PropertyValue, bool) {
-	v, ok := m[resource.PropertyKey(key)]
-	if !ok || v.IsNull() {
-		return v, false
+func sorted(set map[string]bool) []string {
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
 	}
-	return v, true
+	sort.Strings(out)
+	return out
 }

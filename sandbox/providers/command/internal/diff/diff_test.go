@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 )
 
 func str(s string) resource.PropertyValue { return resource.NewStringProperty(s) }
@@ -18,18 +19,15 @@ func conn(host string) resource.PropertyValue {
 	}))
 }
 
-// base is a stored state: inputs plus outputs.
-func base(withUpdate bool) resource.PropertyMap {
+// old is a resource's old inputs.
+func old(withUpdate bool) resource.PropertyMap {
 	m := resource.PropertyMap{
-		"connection":             conn("10.0.0.1"),
-		"create":                 str("echo create"),
-		"delete":                 str("echo delete"),
-		"stdin":                  resource.MakeSecret(str("s3cret")),
-		"environment":            resource.NewObjectProperty(resource.PropertyMap{"A": str("1")}),
-		"triggers":               resource.NewArrayProperty([]resource.PropertyValue{str("t1")}),
-		"addPreviousOutputInEnv": resource.NewBoolProperty(true),
-		"stdout":                 str("old out"),
-		"stderr":                 str(""),
+		"connection":  conn("10.0.0.1"),
+		"create":      str("echo create"),
+		"delete":      str("echo delete"),
+		"stdin":       resource.MakeSecret(str("s3cret")),
+		"environment": resource.NewObjectProperty(resource.PropertyMap{"A": str("1")}),
+		"triggers":    resource.NewArrayProperty([]resource.PropertyValue{str("t1")}),
 	}
 	if withUpdate {
 		m["update"] = str("echo update")
@@ -37,28 +35,11 @@ func base(withUpdate bool) resource.PropertyMap {
 	return m
 }
 
-// inputs drops the outputs, as Check would return them.
-func inputs(m resource.PropertyMap) resource.PropertyMap {
-	c := m.Copy()
-	delete(c, "stdout")
-	delete(c, "stderr")
-	return c
-}
-
 func TestNoChange(t *testing.T) {
-	for _, withUpdate := range []bool{false, true} {
-		r := Compute(base(withUpdate), inputs(base(withUpdate)))
-		if r.HasChanges() {
-			t.Errorf("withUpdate=%v: unexpected changes %v", withUpdate, r.Changed)
-		}
-	}
-}
-
-func TestSecretnessAloneIsNoChange(t *testing.T) {
-	news := inputs(base(false))
-	news["stdin"] = str("s3cret") // same value, no longer secret
-	if r := Compute(base(false), news); r.HasChanges() {
-		t.Fatalf("unexpected changes %v", r.Changed)
+	news := old(true).Copy()
+	news["__defaults"] = resource.NewArrayProperty(nil)
+	if r := Compute(old(true), news); r.HasChanges() {
+		t.Fatalf("unexpected changes %v", r.Detail)
 	}
 }
 
@@ -67,116 +48,71 @@ func TestDecisions(t *testing.T) {
 		name       string
 		withUpdate bool
 		mutate     func(resource.PropertyMap)
-		changed    string
-		replace    bool
-		kind       Kind
+		detail     map[string]plugin.DiffKind
 	}{
-		{"create without update", false, func(m resource.PropertyMap) { m["create"] = str("echo v2") }, "create", true, Update},
-		{"create with update", true, func(m resource.PropertyMap) { m["create"] = str("echo v2") }, "create", false, Update},
-		{"stdin without update", false, func(m resource.PropertyMap) { m["stdin"] = resource.MakeSecret(str("other")) }, "stdin", true, Update},
-		{"stdin with update", true, func(m resource.PropertyMap) { m["stdin"] = resource.MakeSecret(str("other")) }, "stdin", false, Update},
-		{"environment without update", false, func(m resource.PropertyMap) {
-			m["environment"] = resource.NewObjectProperty(resource.PropertyMap{"A": str("2")})
-		}, "environment", true, Update},
-		{"environment with update", true, func(m resource.PropertyMap) {
-			m["environment"] = resource.NewObjectProperty(resource.PropertyMap{"A": str("2")})
-		}, "environment", false, Update},
-		{"connection without update", false, func(m resource.PropertyMap) { m["connection"] = conn("10.0.0.2") }, "connection", true, Update},
-		{"connection with update", true, func(m resource.PropertyMap) { m["connection"] = conn("10.0.0.2") }, "connection", false, Update},
-		{"triggers without update", false, func(m resource.PropertyMap) {
+		// Whether or not `update` is set, a change is an update (which runs
+		// create when update is unset).
+		{"create without update", false, func(m resource.PropertyMap) { m["create"] = str("echo v2") },
+			map[string]plugin.DiffKind{"create": plugin.DiffUpdate}},
+		{"create with update", true, func(m resource.PropertyMap) { m["create"] = str("echo v2") },
+			map[string]plugin.DiffKind{"create": plugin.DiffUpdate}},
+		{"delete only", false, func(m resource.PropertyMap) { m["delete"] = str("echo bye") },
+			map[string]plugin.DiffKind{"delete": plugin.DiffUpdate}},
+		{"delete removed", false, func(m resource.PropertyMap) { delete(m, "delete") },
+			map[string]plugin.DiffKind{"delete": plugin.DiffDelete}},
+		{"logging added", false, func(m resource.PropertyMap) { m["logging"] = str("none") },
+			map[string]plugin.DiffKind{"logging": plugin.DiffAdd}},
+		{"environment value", false, func(m resource.PropertyMap) {
+			m["environment"] = resource.NewObjectProperty(resource.PropertyMap{"A": str("2"), "B": str("x")})
+		}, map[string]plugin.DiffKind{"environment.A": plugin.DiffUpdate, "environment.B": plugin.DiffAdd}},
+		// The connection is secret as a whole, so it diffs as one value.
+		{"connection host", false, func(m resource.PropertyMap) { m["connection"] = conn("10.0.0.2") },
+			map[string]plugin.DiffKind{"connection": plugin.DiffUpdate}},
+		// Secretness alone is a change.
+		{"stdin no longer secret", false, func(m resource.PropertyMap) { m["stdin"] = str("s3cret") },
+			map[string]plugin.DiffKind{"stdin": plugin.DiffUpdate}},
+		{"unknown create", true, func(m resource.PropertyMap) { m["create"] = unknown() },
+			map[string]plugin.DiffKind{"create": plugin.DiffUpdate}},
+		// triggers replace, with or without update.
+		{"trigger changed", true, func(m resource.PropertyMap) {
 			m["triggers"] = resource.NewArrayProperty([]resource.PropertyValue{str("t2")})
-		}, "triggers", true, Update},
-		{"triggers with update", true, func(m resource.PropertyMap) {
-			m["triggers"] = resource.NewArrayProperty([]resource.PropertyValue{str("t2")})
-		}, "triggers", true, Update},
-		{"delete changed", false, func(m resource.PropertyMap) { m["delete"] = str("echo bye") }, "delete", false, Update},
-		{"delete removed", false, func(m resource.PropertyMap) { delete(m, "delete") }, "delete", false, Delete},
-		{"logging added", false, func(m resource.PropertyMap) { m["logging"] = str("none") }, "logging", false, Add},
-		{"update changed", true, func(m resource.PropertyMap) { m["update"] = str("echo update2") }, "update", false, Update},
-		{"addPreviousOutputInEnv", false, func(m resource.PropertyMap) {
-			m["addPreviousOutputInEnv"] = resource.NewBoolProperty(false)
-		}, "addPreviousOutputInEnv", false, Update},
-		{"stdin removed without update", false, func(m resource.PropertyMap) { delete(m, "stdin") }, "stdin", true, Delete},
-		{"unknown create without update", false, func(m resource.PropertyMap) { m["create"] = unknown() }, "create", true, Update},
-		{"unknown create with update", true, func(m resource.PropertyMap) { m["create"] = unknown() }, "create", false, Update},
-		{"unknown inside connection", false, func(m resource.PropertyMap) {
-			m["connection"] = resource.MakeSecret(resource.NewObjectProperty(resource.PropertyMap{"host": unknown()}))
-		}, "connection", true, Update},
-		{"unknown trigger element", true, func(m resource.PropertyMap) {
+		}, map[string]plugin.DiffKind{"triggers[0]": plugin.DiffUpdateReplace}},
+		{"trigger added", false, func(m resource.PropertyMap) {
+			m["triggers"] = resource.NewArrayProperty([]resource.PropertyValue{str("t1"), str("t2")})
+		}, map[string]plugin.DiffKind{"triggers[1]": plugin.DiffAddReplace}},
+		{"triggers removed", false, func(m resource.PropertyMap) { delete(m, "triggers") },
+			map[string]plugin.DiffKind{"triggers": plugin.DiffDeleteReplace}},
+		{"unknown trigger", true, func(m resource.PropertyMap) {
 			m["triggers"] = resource.NewArrayProperty([]resource.PropertyValue{unknown()})
-		}, "triggers", true, Update},
+		}, map[string]plugin.DiffKind{"triggers[0]": plugin.DiffUpdateReplace}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			news := inputs(base(tc.withUpdate))
+			news := old(tc.withUpdate).Copy()
 			tc.mutate(news)
-			r := Compute(base(tc.withUpdate), news)
-			if !reflect.DeepEqual(r.Changed, []string{tc.changed}) {
-				t.Fatalf("Changed = %v, want [%s]", r.Changed, tc.changed)
+			r := Compute(old(tc.withUpdate), news)
+			if !reflect.DeepEqual(r.Detail, tc.detail) {
+				t.Fatalf("detail %v, want %v", r.Detail, tc.detail)
 			}
-			got := r.Detail[tc.changed]
-			if got.Replace != tc.replace || got.Kind != tc.kind {
-				t.Fatalf("Detail[%s] = %+v, want kind %v replace %v", tc.changed, got, tc.kind, tc.replace)
+			replace := false
+			for _, kind := range tc.detail {
+				replace = replace || kind.IsReplace()
 			}
-			wantReplaces := []string(nil)
-			if tc.replace {
-				wantReplaces = []string{tc.changed}
-			}
-			if !reflect.DeepEqual(r.Replaces, wantReplaces) {
-				t.Fatalf("Replaces = %v, want %v", r.Replaces, wantReplaces)
+			if len(r.Changed) != 1 || (len(r.Replaces) == 1) != replace {
+				t.Fatalf("changed %v replaces %v", r.Changed, r.Replaces)
 			}
 		})
 	}
 }
 
-// Adding an update command together with a create change makes the change
-// in-place: the new inputs decide.
-func TestNewUpdateCommandDecides(t *testing.T) {
-	news := inputs(base(false))
-	news["create"] = str("echo v2")
-	news["update"] = str("echo v2")
-	r := Compute(base(false), news)
-	if len(r.Replaces) != 0 {
-		t.Fatalf("Replaces = %v, want none", r.Replaces)
+func TestOldInputsFromState(t *testing.T) {
+	state := old(false)
+	state["stdout"], state["stderr"] = str("x"), str("")
+	got := OldInputs("command:remote:Command", state)
+	if !got.DeepEquals(old(false)) {
+		t.Fatalf("got %v", got)
 	}
-	if !reflect.DeepEqual(r.Changed, []string{"create", "update"}) {
-		t.Fatalf("Changed = %v", r.Changed)
-	}
-
-	// Removing it while changing create replaces.
-	news = inputs(base(true))
-	news["create"] = str("echo v2")
-	delete(news, "update")
-	r = Compute(base(true), news)
-	if !reflect.DeepEqual(r.Replaces, []string{"create"}) {
-		t.Fatalf("Replaces = %v, want [create]", r.Replaces)
-	}
-}
-
-func TestHasUpdateCommand(t *testing.T) {
-	cases := map[string]struct {
-		m    resource.PropertyMap
-		want bool
-	}{
-		"absent":  {resource.PropertyMap{}, false},
-		"null":    {resource.PropertyMap{"update": resource.NewNullProperty()}, false},
-		"empty":   {resource.PropertyMap{"update": str("")}, false},
-		"set":     {resource.PropertyMap{"update": str("x")}, true},
-		"secret":  {resource.PropertyMap{"update": resource.MakeSecret(str("x"))}, true},
-		"unknown": {resource.PropertyMap{"update": unknown()}, true},
-	}
-	for name, tc := range cases {
-		if got := HasUpdateCommand(tc.m); got != tc.want {
-			t.Errorf("%s: got %v, want %v", name, got, tc.want)
-		}
-	}
-}
-
-// stdout/stderr in the old state are outputs, never diffed.
-func TestOutputsIgnored(t *testing.T) {
-	olds := base(false)
-	olds["stdout"] = str("something else")
-	if r := Compute(olds, inputs(base(false))); r.HasChanges() {
-		t.Fatalf("unexpected changes %v", r.Changed)
+	if _, ok := OldInputs("command:local:Command", state)["connection"]; ok {
+		t.Fatal("connection is not a local input")
 	}
 }

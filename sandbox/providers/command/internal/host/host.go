@@ -22,8 +22,14 @@ import (
 
 // Logger sends diagnostics to the engine. Logging is best effort: a failed
 // log call must never fail the resource operation that produced it.
+//
+// Log is a diagnostic that stays in the output (and in the summary for
+// warnings and errors). LogStatus is an ephemeral status line shown next to
+// the resource while it is being worked on; upstream sends command output
+// and dial progress this way.
 type Logger interface {
 	Log(ctx context.Context, sev diag.Severity, urn resource.URN, msg string)
+	LogStatus(ctx context.Context, sev diag.Severity, urn resource.URN, msg string)
 }
 
 // Client talks to the engine's gRPC endpoint (the address the engine passes
@@ -50,6 +56,15 @@ func Dial(addr string) (*Client, error) {
 // Log implements Logger. A nil *Client (no engine, e.g. when the plugin is
 // started by hand) discards messages.
 func (c *Client) Log(ctx context.Context, sev diag.Severity, urn resource.URN, msg string) {
+	c.log(ctx, sev, urn, msg, false)
+}
+
+// LogStatus implements Logger.
+func (c *Client) LogStatus(ctx context.Context, sev diag.Severity, urn resource.URN, msg string) {
+	c.log(ctx, sev, urn, msg, true)
+}
+
+func (c *Client) log(ctx context.Context, sev diag.Severity, urn resource.URN, msg string, ephemeral bool) {
 	if c == nil {
 		return
 	}
@@ -68,9 +83,10 @@ func (c *Client) Log(ctx context.Context, sev diag.Severity, urn resource.URN, m
 	defer c.mu.Unlock()
 	// gRPC strings must be valid UTF-8; command output need not be.
 	_, _ = c.engine.Log(ctx, &pulumirpc.LogRequest{
-		Severity: rpcsev,
-		Message:  strings.ToValidUTF8(msg, "\uFFFD"),
-		Urn:      string(urn),
+		Severity:  rpcsev,
+		Message:   strings.ToValidUTF8(msg, "\uFFFD"),
+		Urn:       string(urn),
+		Ephemeral: ephemeral,
 	})
 }
 

@@ -1,7 +1,9 @@
 // Package redact keeps secret input values (stdin, passwords, keys, secret
-// environment values) out of everything this provider says in the clear:
-// streamed log lines, error messages, and stdout/stderr outputs (which are
-// stored as secrets when they echo a secret).
+// environment values, secret commands) out of what this provider says in
+// the clear: streamed log lines and error messages. (Upstream does not do
+// this; the engine masks only stack config secrets in what it displays.
+// Logs and error text are not visible to a program, so this is a safe
+// addition. The stdout/stderr outputs are left plain, as upstream.)
 //
 // Redaction is by value: whatever string sits under a secret in the inputs
 // is a token, and so is each line of a multi-line secret (a private key or
@@ -49,11 +51,6 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// credentialFields are the connection fields that are always secret.
-var credentialFields = []resource.PropertyKey{
-	spec.ConnPrivateKey, spec.ConnPrivateKeyPassword, spec.ConnPassword,
-}
-
 // FromInputs builds a Redactor for a Command's inputs: every string found
 // under a secret (at any depth), except that `connection` — secret as a
 // whole only because it carries credentials — contributes just its
@@ -82,8 +79,8 @@ func collectConnection(v resource.PropertyValue, out *[]string) {
 	obj := v.ObjectValue()
 	for k, field := range obj {
 		credential := false
-		for _, c := range credentialFields {
-			credential = credential || k == c
+		for _, c := range spec.CredentialFields {
+			credential = credential || string(k) == c
 		}
 		collect(field, credential, out)
 	}

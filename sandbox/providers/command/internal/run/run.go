@@ -1,38 +1,43 @@
-// Package run executes one command in an SSH session: environment, stdin,
-// live line streaming of stdout/stderr, captured outputs and a readable
-// error for a non-zero exit.
+// Package run executes one command in an SSH session the way upstream
+// command 1.2.1's remote Command does: environment variables by SSH env
+// requests only, stdin, live line streaming of stdout/stderr, trimmed
+// outputs, and upstream's error for a failure.
 package run
 
 import (
-	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"golang.org/x/crypto/ssh"
-)
 
-// errorTailLines is how much output a failure message quotes: enough to see
-// why a script failed, short enough for the `pulumi up` summary.
-const errorTailLines = 20
+	"xingrin.invalid/providers/command/internal/cmdio"
+	"xingrin.invalid/providers/command/internal/spec"
+)
 
 // Request is one command execution.
 type Request struct {
-	// Command is passed to the remote login shell as-is (session.Run), like
-	// `ssh host 'command'`.
+	// Command is passed to the remote sshd as-is (an exec request, like
+	// `ssh host 'command'`): the user's login shell runs it.
 	Command string
 	// Stdin is written to the command's standard input; "" means none (the
 	// command sees EOF at once).
 	Stdin string
-	// Env is set via Setenv where the server allows it, else exported by a
-	// shell prefix.
-	Env []EnvVar
+	// Env is the `environment` input. Each variable is sent as an SSH env
+	// request; sshd grants only names its AcceptEnv lists, and a refusal
+	// fails the command before it starts, as upstream.
+	Env []spec.EnvVar
+	// PreviousOutput is PULUMI_COMMAND_STDOUT/STDERR. A refusal is only a
+	// warning, as upstream: the command runs without them.
+	PreviousOutput []spec.EnvVar
 	// OnStdout / OnStderr get each output line as it arrives; nil means the
 	// stream is captured but not logged (the `logging` input).
 	OnStdout func(string)
 	OnStderr func(string)
+	// OnError / OnWarning receive upstream's log lines for refused env
+	// requests.
+	OnError   func(string)
+	OnWarning func(string)
 }
 
 // Result holds the captured output, each trimmed of one trailing newline.
@@ -41,115 +46,63 @@ type Result struct {
 	Stderr string
 }
 
-// ExitError is a command that ran and exited non-zero (or by a signal).
-type ExitError struct {
-	Status int
-	Signal string
-	Tail   string // last lines of stderr, or of stdout when stderr was empty
-}
-
-func (e *ExitError) Error() string {
-	var msg string
-	if e.Signal != "" {
-		msg = fmt.Sprintf("command was killed by signal %s", e.Signal)
-	} else {
-		msg = fmt.Sprintf("command exited with status %d", e.Status)
-	}
-	if e.Tail != "" {
-		msg += ":\n" + e.Tail
-	}
-	return msg
-}
-
 // Session is the subset of *ssh.Session used here (tests substitute it).
 type Session interface {
 	Setenv(name, value string) error
 	Run(cmd string) error
-	Signal(sig ssh.Signal) error
 	Close() error
 }
 
-// Run executes req on a new session of client.
-func Run(ctx context.Context, client *ssh.Client, req Request) (Result, error) {
+// Run executes req on a new session of client. Like upstream it does not
+// watch a context: once started, a command runs to its end (Cancel and
+// customTimeouts act only while dialling).
+func Run(client *ssh.Client, req Request) (Result, error) {
 	sess, err := client.NewSession()
 	if err != nil {
-		return Result{}, fmt.Errorf("opening ssh session: %w", err)
+		return Result{}, err
 	}
 	defer sess.Close()
-	return runSession(ctx, sess, func(stdin io.Reader, stdout, stderr io.Writer) {
+	return runSession(sess, func(stdin io.Reader, stdout, stderr io.Writer) {
 		sess.Stdin, sess.Stdout, sess.Stderr = stdin, stdout, stderr
 	}, req)
 }
 
-func runSession(ctx context.Context, sess Session, wire func(io.Reader, io.Writer, io.Writer), req Request) (Result, error) {
-	// Setenv first, collecting refusals for the export fallback. A refusal
-	// leaves the session usable.
-	var refused []EnvVar
+// setenvRefused is upstream's log line for a refused env request.
+func setenvRefused(name string) string {
+	return fmt.Sprintf("Unable to set '%s'. This only works if your SSH server is configured to accept\n"+
+		"\tthese variables via AcceptEnv. Alternatively, if a Bash-like shell runs the command on the remote host, you could\n"+
+		"\tprefix the command itself with the variables in the form 'VAR=value command'", name)
+}
+
+func runSession(sess Session, wire func(io.Reader, io.Writer, io.Writer), req Request) (Result, error) {
 	for _, v := range req.Env {
 		if err := sess.Setenv(v.Name, v.Value); err != nil {
-			refused = append(refused, v)
+			if req.OnError != nil {
+				req.OnError(setenvRefused(v.Name))
+			}
+			return Result{}, fmt.Errorf("could not set environment variable %q: %w", v.Name, err)
 		}
 	}
-	cmd := req.Command
-	if len(refused) > 0 {
-		cmd = exportPrefix(refused) + cmd
+	for _, v := range req.PreviousOutput {
+		if err := sess.Setenv(v.Name, v.Value); err != nil && req.OnWarning != nil {
+			req.OnWarning(setenvRefused(v.Name))
+		}
 	}
 
-	var stdoutBuf, stderrBuf bytes.Buffer
 	var stdin io.Reader
 	if req.Stdin != "" {
 		stdin = strings.NewReader(req.Stdin)
 	}
-	stdout, flushOut := tee(&stdoutBuf, req.OnStdout)
-	stderr, flushErr := tee(&stderrBuf, req.OnStderr)
-	wire(stdin, stdout, stderr)
+	capture := cmdio.NewCapture(req.OnStdout, req.OnStderr)
+	wire(stdin, capture.Stdout(), capture.Stderr())
 
-	done := make(chan error, 1)
-	go func() { done <- sess.Run(cmd) }()
-	select {
-	case err := <-done:
-		// Run returns after the output copiers finished, so the buffers
-		// and line writers are complete here.
-		flushOut()
-		flushErr()
-		if err != nil {
-			return Result{}, exitError(err, stdoutBuf.String(), stderrBuf.String())
-		}
-	case <-ctx.Done():
-		// Cancelled (Cancel RPC, custom timeout, engine gone): kill the
-		// remote process where the server supports signals, and drop the
-		// session either way.
-		_ = sess.Signal(ssh.SIGKILL)
-		_ = sess.Close()
-		return Result{}, fmt.Errorf("command cancelled: %w", ctx.Err())
+	// Run returns after the output copiers finished, so the capture is
+	// complete here.
+	err := sess.Run(req.Command)
+	capture.Done()
+	if err != nil {
+		return Result{}, &cmdio.CommandError{Err: err, Command: req.Command, Output: capture.Combined()}
 	}
-	return Result{Stdout: TrimOutput(stdoutBuf.String()), Stderr: TrimOutput(stderrBuf.String())}, nil
-}
-
-func tee(buf *bytes.Buffer, onLine func(string)) (io.Writer, func()) {
-	if onLine == nil {
-		return buf, func() {}
-	}
-	lw := &lineWriter{emit: onLine}
-	return io.MultiWriter(buf, lw), lw.flush
-}
-
-func exitError(err error, stdout, stderr string) error {
-	tail := tailLines(stderr, errorTailLines)
-	if strings.TrimSpace(tail) == "" {
-		tail = tailLines(stdout, errorTailLines)
-	}
-	var ee *ssh.ExitError
-	if errors.As(err, &ee) {
-		return &ExitError{Status: ee.ExitStatus(), Signal: ee.Signal(), Tail: tail}
-	}
-	var missing *ssh.ExitMissingError
-	if errors.As(err, &missing) {
-		msg := "command ended without reporting an exit status (connection lost?)"
-		if tail != "" {
-			msg += ":\n" + tail
-		}
-		return errors.New(msg)
-	}
-	return fmt.Errorf("running command: %w", err)
+	stdout, stderr := capture.Outputs()
+	return Result{Stdout: stdout, Stderr: stderr}, nil
 }

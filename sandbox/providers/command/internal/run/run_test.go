@@ -1,95 +1,17 @@
 package run
 
 import (
-	"context"
 	"errors"
 	"io"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
+	"xingrin.invalid/providers/command/internal/spec"
 	"xingrin.invalid/providers/command/internal/sshtest"
 )
-
-func TestTrimOutput(t *testing.T) {
-	for in, want := range map[string]string{
-		"":          "",
-		"x":         "x",
-		"x\n":       "x",
-		"x\n\n":     "x\n", // exactly one newline goes
-		"a\nb\n":    "a\nb",
-		"x\r\n":     "x\r",
-		"\n":        "",
-		"no nl\nyo": "no nl\nyo",
-	} {
-		if got := TrimOutput(in); got != want {
-			t.Errorf("TrimOutput(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestTailLines(t *testing.T) {
-	var b strings.Builder
-	for i := 1; i <= 30; i++ {
-		b.WriteString("line")
-		b.WriteString(strings.Repeat("!", i%3))
-		b.WriteString("\n")
-	}
-	got := strings.Split(tailLines(b.String(), 20), "\n")
-	if len(got) != 20 {
-		t.Fatalf("got %d lines", len(got))
-	}
-	if tailLines("\n\n", 5) != "" || tailLines("a\nb", 5) != "a\nb" {
-		t.Fatal("short inputs")
-	}
-}
-
-func TestLineWriter(t *testing.T) {
-	var lines []string
-	w := &lineWriter{emit: func(s string) { lines = append(lines, s) }}
-	for _, chunk := range []string{"hel", "lo\nwor", "ld\r\n", "\n", "tail"} {
-		if _, err := w.Write([]byte(chunk)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.flush()
-	want := []string{"hello", "world", "", "tail"}
-	if strings.Join(lines, "|") != strings.Join(want, "|") {
-		t.Fatalf("lines = %q, want %q", lines, want)
-	}
-	lines = nil
-	_, _ = w.Write([]byte(strings.Repeat("x", maxLine+10)))
-	if len(lines) != 1 || len(lines[0]) != maxLine+10 {
-		t.Fatalf("long line not emitted in one piece: %d lines", len(lines))
-	}
-}
-
-// The export fallback must reproduce any value exactly in a POSIX shell.
-func TestExportPrefixRoundTrip(t *testing.T) {
-	values := []string{"plain", "with space", "it's", `"double"`, "$HOME `id` $(id)", "a\nb\n", "'", "", `back\slash`}
-	for _, v := range values {
-		script := exportPrefix([]EnvVar{{Name: "V", Value: v}}) + `printf %s "$V"`
-		out, err := exec.Command("/bin/sh", "-c", script).Output()
-		if err != nil {
-			t.Fatalf("%q: %v", v, err)
-		}
-		if string(out) != v {
-			t.Errorf("value %q came back as %q", v, out)
-		}
-	}
-}
-
-func TestValidEnvName(t *testing.T) {
-	for name, want := range map[string]bool{"A": true, "_x1": true, "PULUMI_COMMAND_STDOUT": true, "1A": false, "A-B": false, "": false, "A B": false} {
-		if ValidEnvName(name) != want {
-			t.Errorf("%q: want %v", name, want)
-		}
-	}
-}
 
 func dial(t *testing.T, s *sshtest.Server) *ssh.Client {
 	t.Helper()
@@ -116,106 +38,126 @@ func (c *collector) add(prefix string) func(string) {
 	return func(s string) { c.mu.Lock(); c.lines = append(c.lines, prefix+s); c.mu.Unlock() }
 }
 
+func (c *collector) joined() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return strings.Join(c.lines, "|")
+}
+
 func TestRunOverSSH(t *testing.T) {
-	for _, accept := range []bool{false, true} {
-		s := sshtest.Start(t, sshtest.Options{AcceptEnv: accept})
-		client := dial(t, s)
-		var col collector
-		res, err := Run(context.Background(), client, Request{
-			Command:  `echo hello; echo "A=$A B=$B"; echo oops >&2; cat`,
-			Stdin:    "from stdin\n",
-			Env:      []EnvVar{{"A", "1"}, {"B", "it's two"}},
-			OnStdout: col.add("out: "),
-			OnStderr: col.add("err: "),
-		})
-		if err != nil {
-			t.Fatalf("acceptEnv=%v: %v", accept, err)
+	s := sshtest.Start(t, sshtest.Options{AcceptEnv: true})
+	var col collector
+	res, err := Run(dial(t, s), Request{
+		Command:        "echo hello\necho \"A=$A B=$B P=$PULUMI_COMMAND_STDOUT\"\necho oops >&2\ncat",
+		Stdin:          "from stdin\n",
+		Env:            []spec.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "it's two"}},
+		PreviousOutput: []spec.EnvVar{{Name: spec.EnvPrevStdout, Value: "before"}},
+		OnStdout:       col.add("out: "),
+		OnStderr:       col.add("err: "),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stdout != "hello\nA=1 B=it's two P=before\nfrom stdin" || res.Stderr != "oops" {
+		t.Fatalf("result %+v", res)
+	}
+	for _, want := range []string{"out: hello", "out: A=1 B=it's two P=before", "err: oops", "out: from stdin"} {
+		if !strings.Contains(col.joined(), want) {
+			t.Errorf("streamed lines %q lack %q", col.lines, want)
 		}
-		if res.Stdout != "hello\nA=1 B=it's two\nfrom stdin" || res.Stderr != "oops" {
-			t.Fatalf("acceptEnv=%v: result %+v", accept, res)
-		}
-		joined := strings.Join(col.lines, "|")
-		for _, want := range []string{"out: hello", "out: A=1 B=it's two", "err: oops", "out: from stdin"} {
-			if !strings.Contains(joined, want) {
-				t.Errorf("acceptEnv=%v: streamed lines %q lack %q", accept, col.lines, want)
-			}
-		}
-		// With AcceptEnv the variables travel as env requests.
-		execs := s.Execs()
-		if len(execs) != 1 || accept && len(execs[0]) != 2 || !accept && len(execs[0]) != 0 {
-			t.Errorf("acceptEnv=%v: env requests = %v", accept, execs)
-		}
+	}
+	if execs := s.Execs(); len(execs) != 1 || len(execs[0]) != 3 {
+		t.Fatalf("env requests = %v", execs)
+	}
+}
+
+// Upstream sends `environment` only as SSH env requests; a host whose sshd
+// does not AcceptEnv the name fails the command before it runs.
+func TestRefusedEnvironmentFails(t *testing.T) {
+	s := sshtest.Start(t, sshtest.Options{})
+	var errs collector
+	_, err := Run(dial(t, s), Request{
+		Command: "echo must-not-run",
+		Env:     []spec.EnvVar{{Name: "DOCKER_HOST", Value: "unix:///x.sock"}},
+		OnError: errs.add(""),
+	})
+	if err == nil || err.Error() != `could not set environment variable "DOCKER_HOST": ssh: setenv failed` {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.HasPrefix(errs.joined(), "Unable to set 'DOCKER_HOST'. This only works if your SSH server is configured to accept") {
+		t.Fatalf("error log = %q", errs.lines)
+	}
+	if len(s.Execs()) != 0 {
+		t.Fatal("the command must not run")
+	}
+}
+
+// PULUMI_COMMAND_STDOUT/STDERR refused: a warning, and the command runs
+// without them.
+func TestRefusedPreviousOutputWarns(t *testing.T) {
+	s := sshtest.Start(t, sshtest.Options{})
+	var warns collector
+	res, err := Run(dial(t, s), Request{
+		Command:        `echo "[$PULUMI_COMMAND_STDOUT]"`,
+		PreviousOutput: []spec.EnvVar{{Name: spec.EnvPrevStdout, Value: "x"}, {Name: spec.EnvPrevStderr, Value: "y"}},
+		OnWarning:      warns.add(""),
+	})
+	if err != nil || res.Stdout != "[]" {
+		t.Fatalf("res %+v err %v", res, err)
+	}
+	if len(warns.lines) != 2 || !strings.HasPrefix(warns.lines[1], "Unable to set 'PULUMI_COMMAND_STDERR'.") {
+		t.Fatalf("warnings = %q", warns.lines)
 	}
 }
 
 func TestRunNoStdinSeesEOF(t *testing.T) {
 	s := sshtest.Start(t, sshtest.Options{})
-	res, err := Run(context.Background(), dial(t, s), Request{Command: "cat; echo done"})
+	res, err := Run(dial(t, s), Request{Command: "cat; echo done"})
 	if err != nil || res.Stdout != "done" {
 		t.Fatalf("res %+v err %v", res, err)
 	}
 }
 
+// Upstream: "<ssh exit error>: running <quoted command>:\n<stdout+stderr>".
 func TestRunExitError(t *testing.T) {
 	s := sshtest.Start(t, sshtest.Options{})
-	client := dial(t, s)
-	script := `for i in $(seq 1 30); do echo "err $i" >&2; done; echo out; exit 3`
-	_, err := Run(context.Background(), client, Request{Command: script})
-	var ee *ExitError
-	if !errors.As(err, &ee) || ee.Status != 3 {
+	script := "echo out\necho err >&2\nexit 3"
+	_, err := Run(dial(t, s), Request{Command: script})
+	want := "Process exited with status 3: running \"echo out\\necho err >&2\\nexit 3\":\n"
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v", err)
 	}
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "command exited with status 3:\n") || !strings.Contains(msg, "err 30") ||
-		!strings.Contains(msg, "err 11") || strings.Contains(msg, "err 10\n") || strings.Contains(msg, "out") {
-		t.Fatalf("message should quote the last 20 stderr lines only:\n%s", msg)
+	out := strings.TrimPrefix(err.Error(), want)
+	if !strings.Contains(out, "out\n") || !strings.Contains(out, "err\n") {
+		t.Fatalf("the message must quote stdout and stderr: %q", out)
 	}
-
-	// Empty stderr: the stdout tail is quoted instead.
-	_, err = Run(context.Background(), client, Request{Command: "echo only-stdout; exit 1"})
-	if err == nil || err.Error() != "command exited with status 1:\nonly-stdout" {
-		t.Fatalf("err = %v", err)
+	var ee *ssh.ExitError
+	if !errors.As(err, &ee) || ee.ExitStatus() != 3 {
+		t.Fatal("the ssh exit error must be wrapped")
 	}
 }
 
-func TestRunCancel(t *testing.T) {
-	s := sshtest.Start(t, sshtest.Options{})
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := Run(ctx, dial(t, s), Request{Command: "sleep 30"})
-	if err == nil || !strings.Contains(err.Error(), "cancelled") || time.Since(start) > 5*time.Second {
-		t.Fatalf("err = %v after %v", err, time.Since(start))
-	}
-}
-
-// fakeSession refuses some Setenv calls and records the command.
+// fakeSession records the order of env requests.
 type fakeSession struct {
-	refuse map[string]bool
-	set    []string
-	cmd    string
+	set []string
+	cmd string
 }
 
-func (f *fakeSession) Setenv(name, _ string) error {
-	if f.refuse[name] {
-		return errors.New("ssh: setenv failed")
-	}
-	f.set = append(f.set, name)
-	return nil
-}
-func (f *fakeSession) Run(cmd string) error    { f.cmd = cmd; return nil }
-func (f *fakeSession) Signal(ssh.Signal) error { return nil }
-func (f *fakeSession) Close() error            { return nil }
+func (f *fakeSession) Setenv(name, _ string) error { f.set = append(f.set, name); return nil }
+func (f *fakeSession) Run(cmd string) error        { f.cmd = cmd; return nil }
+func (f *fakeSession) Close() error                { return nil }
 
-func TestOnlyRefusedVariablesAreExported(t *testing.T) {
-	f := &fakeSession{refuse: map[string]bool{"B": true}}
-	_, err := runSession(context.Background(), f, func(io.Reader, io.Writer, io.Writer) {}, Request{
-		Command: "run-it", Env: []EnvVar{{"A", "1"}, {"B", "2"}},
+func TestCommandSentAsIs(t *testing.T) {
+	f := &fakeSession{}
+	_, err := runSession(f, func(io.Reader, io.Writer, io.Writer) {}, Request{
+		Command:        "run-it",
+		Env:            []spec.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}},
+		PreviousOutput: []spec.EnvVar{{Name: spec.EnvPrevStdout, Value: "x"}},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(f.set, ",") != "A" || f.cmd != "export B='2'\nrun-it" {
+	if strings.Join(f.set, ",") != "A,B,PULUMI_COMMAND_STDOUT" || f.cmd != "run-it" {
 		t.Fatalf("set %v cmd %q", f.set, f.cmd)
 	}
 }

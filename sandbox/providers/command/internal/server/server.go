@@ -1,6 +1,7 @@
 // Package server is the gRPC plumbing of the provider plugin: it
 // (un)marshals properties, answers the engine's configuration and metadata
-// calls, and routes resource calls for command:remote:Command to remote.go.
+// calls, and routes resource calls for command:local:Command and
+// command:remote:Command to resource.go.
 package server
 
 import (
@@ -16,6 +17,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"xingrin.invalid/providers/command/internal/diff"
 	"xingrin.invalid/providers/command/internal/host"
 	"xingrin.invalid/providers/command/internal/spec"
 )
@@ -33,6 +35,11 @@ type Server struct {
 	pulumirpc.UnimplementedResourceProviderServer
 
 	log host.Logger
+
+	// oldInputs is whether the engine sends old inputs to Diff (it says so
+	// in Configure); without them Diff uses the stored state's inputs, as
+	// upstream does.
+	oldInputs bool
 
 	// root is cancelled by the Cancel RPC, which the engine sends when the
 	// user interrupts: every running operation derives from it.
@@ -81,26 +88,32 @@ func (s *Server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc
 
 // Configure asks for secrets to arrive marked as secrets (so we can keep
 // them secret in outputs and out of logs) and for preview calls (so
-// `pulumi preview` shows unknown stdout/stderr rather than nothing).
-func (s *Server) Configure(context.Context, *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true}, nil
+// `pulumi preview` shows unknown stdout/stderr rather than nothing), and
+// takes resource references as they are (so `triggers: [someResource]`
+// stays a reference in the state), as upstream does.
+func (s *Server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
+	s.oldInputs = req.GetSendsOldInputs() && req.GetSendsOldInputsToDelete()
+	return &pulumirpc.ConfigureResponse{AcceptSecrets: true, SupportsPreview: true, AcceptResources: true}, nil
 }
 
-// Cancel stops in-flight operations (their SSH sessions are killed).
+// Cancel cancels in-flight operations: a local command is killed, a remote
+// dial stops retrying (a remote command that already runs is left to
+// finish, as upstream).
 func (s *Server) Cancel(context.Context, *emptypb.Empty) (*emptypb.Empty, error) {
 	s.cancel()
 	return &emptypb.Empty{}, nil
 }
 
 func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumirpc.CheckResponse, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	token, err := checkType(req.GetUrn())
+	if err != nil {
 		return nil, err
 	}
 	news, err := unmarshal(req.GetNews(), "news")
 	if err != nil {
 		return nil, err
 	}
-	checked, fails := spec.Check(news)
+	checked, fails := spec.Check(token, news)
 	inputs, err := marshal(checked, "checked")
 	if err != nil {
 		return nil, err
@@ -113,7 +126,8 @@ func (s *Server) Check(_ context.Context, req *pulumirpc.CheckRequest) (*pulumir
 }
 
 func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc.DiffResponse, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	token, err := checkType(req.GetUrn())
+	if err != nil {
 		return nil, err
 	}
 	olds, err := unmarshal(req.GetOlds(), "olds")
@@ -124,11 +138,25 @@ func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc
 	if err != nil {
 		return nil, err
 	}
-	return diffResponse(olds, news), nil
+	oldInputs := diff.OldInputs(token, olds)
+	if s.oldInputs {
+		if oldInputs, err = unmarshal(req.GetOldInputs(), "oldInputs"); err != nil {
+			return nil, err
+		}
+	}
+	// Ignored changes keep their old value, as upstream (the engine has
+	// usually applied them already).
+	for _, k := range req.GetIgnoreChanges() {
+		if v, ok := olds[resource.PropertyKey(k)]; ok {
+			news[resource.PropertyKey(k)] = v
+		}
+	}
+	return diffResponse(diff.Compute(oldInputs, news)), nil
 }
 
 func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pulumirpc.CreateResponse, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	token, err := checkType(req.GetUrn())
+	if err != nil {
 		return nil, err
 	}
 	news, err := unmarshal(req.GetProperties(), "properties")
@@ -137,7 +165,7 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	}
 	ctx, done := s.opContext(ctx, req.GetTimeout())
 	defer done()
-	id, outs, err := s.create(ctx, resource.URN(req.GetUrn()), news, req.GetPreview())
+	id, outs, err := s.create(ctx, token, resource.URN(req.GetUrn()), news, req.GetPreview())
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +177,8 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 }
 
 func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	token, err := checkType(req.GetUrn())
+	if err != nil {
 		return nil, err
 	}
 	olds, err := unmarshal(req.GetOlds(), "olds")
@@ -162,7 +191,12 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	}
 	ctx, done := s.opContext(ctx, req.GetTimeout())
 	defer done()
-	outs, err := s.update(ctx, resource.URN(req.GetUrn()), olds, news, req.GetPreview())
+	for _, k := range req.GetIgnoreChanges() {
+		if v, ok := olds[resource.PropertyKey(k)]; ok {
+			news[resource.PropertyKey(k)] = v
+		}
+	}
+	outs, err := s.update(ctx, token, resource.URN(req.GetUrn()), olds, news, req.GetPreview())
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +208,8 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 }
 
 func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emptypb.Empty, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	token, err := checkType(req.GetUrn())
+	if err != nil {
 		return nil, err
 	}
 	olds, err := unmarshal(req.GetProperties(), "properties")
@@ -183,36 +218,39 @@ func (s *Server) Delete(ctx context.Context, req *pulumirpc.DeleteRequest) (*emp
 	}
 	ctx, done := s.opContext(ctx, req.GetTimeout())
 	defer done()
-	if err := s.delete(ctx, resource.URN(req.GetUrn()), olds); err != nil {
+	if err := s.delete(ctx, token, resource.URN(req.GetUrn()), olds); err != nil {
 		return nil, err
 	}
 	return &emptypb.Empty{}, nil
 }
 
-// Read (refresh/import) returns the state unchanged: a command's effects
-// cannot be read back, which is upstream's behaviour too.
+// Read (refresh, import, `get`) returns the id, state and inputs it was
+// given, unchanged, and runs nothing: upstream has no Read of its own, and
+// its framework's default does exactly this. A refresh therefore never
+// connects to a host, and an import yields the (empty) state it was given.
 func (s *Server) Read(_ context.Context, req *pulumirpc.ReadRequest) (*pulumirpc.ReadResponse, error) {
-	if err := checkType(req.GetUrn()); err != nil {
+	if _, err := checkType(req.GetUrn()); err != nil {
 		return nil, err
-	}
-	if req.GetProperties() == nil || len(req.GetProperties().GetFields()) == 0 {
-		return nil, status.Error(codes.Unimplemented, "importing command:remote:Command is not supported")
 	}
 	return &pulumirpc.ReadResponse{Id: req.GetId(), Properties: req.GetProperties(), Inputs: req.GetInputs()}, nil
 }
 
-func checkType(urn string) error {
-	if t := string(resource.URN(urn).Type()); t != spec.Token {
-		return status.Errorf(codes.InvalidArgument,
-			"unknown resource type %q: this offline command provider implements only %s", t, spec.Token)
+func checkType(urn string) (string, error) {
+	switch t := string(resource.URN(urn).Type()); t {
+	case spec.LocalToken, spec.RemoteToken:
+		return t, nil
+	default:
+		return "", status.Errorf(codes.InvalidArgument,
+			"unknown resource type %q: this stand-in command provider implements only %s and %s",
+			t, spec.LocalToken, spec.RemoteToken)
 	}
-	return nil
 }
 
-// Options keep unknowns (preview) and secrets (so secret inputs stay
-// secret in outputs) and drop nulls (an absent optional input).
+// Options keep unknowns (preview), secrets (so secret inputs stay secret
+// in outputs) and resource references, and drop nulls (an absent optional
+// input).
 func opts(label string) plugin.MarshalOptions {
-	return plugin.MarshalOptions{Label: label, KeepUnknowns: true, KeepSecrets: true, SkipNulls: true}
+	return plugin.MarshalOptions{Label: label, KeepUnknowns: true, KeepSecrets: true, KeepResources: true, SkipNulls: true}
 }
 
 func unmarshal(s *structpb.Struct, label string) (resource.PropertyMap, error) {

@@ -2,13 +2,9 @@ package spec
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-
-	"xingrin.invalid/providers/command/internal/run"
-	"xingrin.invalid/providers/command/internal/sshconn"
 )
 
 // Failure is one Check failure, reported against a property path.
@@ -17,95 +13,162 @@ type Failure struct {
 	Reason   string
 }
 
-const subsetNote = "this offline command provider (providers/command) implements only a subset of " +
-	"command:remote:Command: connection, create, update, delete, stdin, environment, triggers, logging, " +
-	"addPreviousOutputInEnv"
+const standInNote = "this stand-in command provider (sandbox/providers/command) does not implement it"
 
-// Check validates new inputs and fills defaults, like the upstream
-// provider's Check: connection.port 22, user "root", dialErrorLimit 10,
-// perDialTimeout 15, addPreviousOutputInEnv true. Unknown values (preview
-// before dependencies exist) are let through unchecked. Anything outside the
-// implemented subset is a failure that says so, rather than being ignored
-// and silently behaving differently from upstream.
-func Check(news resource.PropertyMap) (resource.PropertyMap, []Failure) {
-	out := news.Copy()
-	var fails []Failure
-	fail := func(prop, format string, args ...any) {
-		fails = append(fails, Failure{Property: prop, Reason: fmt.Sprintf(format, args...)})
+// Type names as upstream's Check messages print them (the Go types its
+// inputs decode into).
+const (
+	localInputsType  = "local.CommandInputs"
+	remoteInputsType = "remote.CommandInputs"
+	connectionType   = "remote.Connection"
+)
+
+// Check validates new inputs like upstream's Check: the values must decode
+// into upstream's input types (unrecognized fields and wrong types are
+// failures), and the connection gets its defaults — port 22, user "root",
+// dialErrorLimit 10, perDialTimeout 15 — and is marked secret, as are its
+// credential fields. Nothing else is defaulted (addPreviousOutputInEnv
+// stays absent when unset) and nothing is checked beyond types: a bad key
+// or host key fails when the command runs, as upstream. Unknown values
+// (preview) pass unchecked. Inputs upstream has and this provider lacks
+// are failures that say so.
+func Check(token string, news resource.PropertyMap) (resource.PropertyMap, []Failure) {
+	c := checker{token: token, out: news.Copy()}
+	typeName := localInputsType
+	if token == RemoteToken {
+		typeName = remoteInputsType
 	}
-
+	keys := InputKeys(token)
 	for _, k := range news.StableKeys() {
 		key := string(k)
-		if strings.HasPrefix(key, "__") { // engine/SDK-internal keys
-			continue
+		switch {
+		case strings.HasPrefix(key, "__"): // engine/SDK-internal keys
+		case contains(keys, key):
+		case token == LocalToken && contains(localUnimplemented, key):
+			c.fail(key, "%s is not supported: %s", key, standInNote)
+		default:
+			c.fail(key, "Unrecognized field '%s' on '%s'", key, typeName)
 		}
-		if !isInputKey(key) {
-			fail(key, "property %q is not supported: %s", key, subsetNote)
-		}
-	}
-
-	// connection: required, always stored as a secret (it holds credentials).
-	conn, ok := out[Connection]
-	if !ok || conn.IsNull() {
-		fail(Connection, "missing required property 'connection'")
-	} else {
-		out[Connection] = checkConnection(conn, fail)
 	}
 
 	for _, k := range []string{Create, Update, Delete, Stdin} {
-		if v, ok := out[resource.PropertyKey(k)]; ok && !v.IsNull() {
-			if inner, _, unknown := peel(v); !unknown && !inner.IsString() {
-				fail(k, "%s must be a string, not %s", k, inner.TypeString())
-			}
+		c.want(typeName, k, "string")
+	}
+	c.want(typeName, Environment, "map[string]string")
+	c.want(typeName, Triggers, "[]interface {}")
+	c.want(typeName, Logging, "string")
+	c.want(typeName, AddPreviousOutputInEnv, "bool")
+	if token == LocalToken {
+		c.want(typeName, Dir, "string")
+		c.want(typeName, Interpreter, "[]string")
+	}
+	if token == RemoteToken {
+		conn, ok := c.out[Connection]
+		if !ok || conn.IsNull() {
+			c.fail(Connection, "Missing required field '%s' on '%s'", Connection, remoteInputsType)
+		} else {
+			c.out[Connection] = c.connection(conn)
 		}
 	}
-
-	if v, ok := out[Environment]; ok && !v.IsNull() {
-		if inner, _, unknown := peel(v); !unknown {
-			if !inner.IsObject() {
-				fail(Environment, "environment must be a map of strings, not %s", inner.TypeString())
-			} else {
-				for _, name := range inner.ObjectValue().StableKeys() {
-					ev := inner.ObjectValue()[name]
-					if !run.ValidEnvName(string(name)) {
-						fail(Environment+"."+string(name), "environment variable name %q is not a valid shell identifier", name)
-					}
-					if evi, _, unk := peel(ev); !unk && !evi.IsString() && !evi.IsNull() {
-						fail(Environment+"."+string(name), "environment values must be strings, not %s", evi.TypeString())
-					}
-				}
-			}
-		}
-	}
-
-	if v, ok := out[Triggers]; ok && !v.IsNull() {
-		if inner, _, unknown := peel(v); !unknown && !inner.IsArray() {
-			fail(Triggers, "triggers must be a list, not %s", inner.TypeString())
-		}
-	}
-
-	if v, ok := out[Logging]; ok && !v.IsNull() {
-		if inner, _, unknown := peel(v); !unknown && (!inner.IsString() || !validLogMode(inner.StringValue())) {
-			fail(Logging, `logging must be one of "stdout", "stderr", "stdoutAndStderr", "none"`)
-		}
-	}
-
-	if v, ok := out[AddPreviousOutputInEnv]; !ok || v.IsNull() {
-		out[AddPreviousOutputInEnv] = resource.NewBoolProperty(true)
-	} else if inner, _, unknown := peel(v); !unknown && !inner.IsBool() {
-		fail(AddPreviousOutputInEnv, "addPreviousOutputInEnv must be a boolean, not %s", inner.TypeString())
-	}
-
-	return out, fails
+	return c.out, c.fails
 }
 
-func checkConnection(v resource.PropertyValue, fail func(string, string, ...any)) resource.PropertyValue {
+type checker struct {
+	token string
+	out   resource.PropertyMap
+	fails []Failure
+}
+
+func (c *checker) fail(prop, format string, args ...any) {
+	c.fails = append(c.fails, Failure{Property: prop, Reason: fmt.Sprintf(format, args...)})
+}
+
+// want checks that m[key], if present and known, has the shape named by
+// goType (the upstream field's Go type).
+func (c *checker) want(typeName, key, goType string) {
+	c.wantIn(c.out, key, key, typeName, goType)
+}
+
+func (c *checker) wantIn(m resource.PropertyMap, key, path, typeName, goType string) {
+	v, ok := m[resource.PropertyKey(key)]
+	if !ok || v.IsNull() {
+		return
+	}
+	inner, _, unknown := peel(v)
+	if unknown {
+		return
+	}
+	if !hasShape(inner, goType) {
+		c.fail(path, "Field '%s' on '%s' must be a '%s'; got '%s' instead", key, typeName, goType, goTypeOf(inner))
+	}
+}
+
+// hasShape reports whether a known value decodes into goType; elements
+// of collections may be unknown or secret.
+func hasShape(v resource.PropertyValue, goType string) bool {
+	elem := func(e resource.PropertyValue, want func(resource.PropertyValue) bool) bool {
+		in, _, unknown := peel(e)
+		return unknown || in.IsNull() || want(in)
+	}
+	switch goType {
+	case "string":
+		return v.IsString()
+	case "bool":
+		return v.IsBool()
+	case "float64", "int":
+		return v.IsNumber()
+	case "[]interface {}":
+		return v.IsArray()
+	case "[]string":
+		if !v.IsArray() {
+			return false
+		}
+		for _, e := range v.ArrayValue() {
+			if !elem(e, resource.PropertyValue.IsString) {
+				return false
+			}
+		}
+		return true
+	case "map[string]string":
+		if !v.IsObject() {
+			return false
+		}
+		for _, e := range v.ObjectValue() {
+			if !elem(e, resource.PropertyValue.IsString) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func goTypeOf(v resource.PropertyValue) string {
+	switch {
+	case v.IsString():
+		return "string"
+	case v.IsNumber():
+		return "float64"
+	case v.IsBool():
+		return "bool"
+	case v.IsArray():
+		return "[]interface {}"
+	case v.IsObject():
+		return "map[string]interface {}"
+	}
+	return v.TypeString()
+}
+
+// connection checks and defaults the connection object and marks it (and
+// its credential fields) secret, as upstream's `provider:"secret"` tags do.
+func (c *checker) connection(v resource.PropertyValue) resource.PropertyValue {
 	inner, _, unknown := peel(v)
 	if unknown {
 		return resource.MakeSecret(inner)
 	}
 	if !inner.IsObject() {
-		fail(Connection, "connection must be an object, not %s", inner.TypeString())
+		c.fail(Connection, "Field '%s' on '%s' must be a '%s'; got '%s' instead",
+			Connection, remoteInputsType, connectionType, goTypeOf(inner))
 		return v
 	}
 	obj := inner.ObjectValue().Copy()
@@ -113,86 +176,48 @@ func checkConnection(v resource.PropertyValue, fail func(string, string, ...any)
 
 	for _, k := range obj.StableKeys() {
 		key := string(k)
-		if strings.HasPrefix(key, "__") || obj[k].IsNull() {
-			continue
-		}
-		switch key {
-		case "proxy":
-			fail(path(key), "connection.proxy (bastion hosts) is not supported: %s", subsetNote)
-		case "agentSocketPath":
-			fail(path(key), "connection.agentSocketPath (ssh-agent) is not supported: %s", subsetNote)
-		default:
-			known := false
-			for _, c := range connectionKeys {
-				known = known || c == key
-			}
-			if !known {
-				fail(path(key), "connection property %q is not supported: %s", key, subsetNote)
-			}
+		switch {
+		case strings.HasPrefix(key, "__") || obj[k].IsNull():
+		case key == ConnProxy:
+			c.fail(path(key), "connection.proxy (bastion hosts) is not supported: %s", standInNote)
+		case !contains(connectionKeys, key):
+			c.fail(path(key), "Unrecognized field '%s' on '%s'", key, connectionType)
 		}
 	}
 
-	str := func(k string) (string, bool) { // value, known
-		v, ok := obj[resource.PropertyKey(k)]
-		if !ok || v.IsNull() {
-			return "", true
-		}
-		in, _, unk := peel(v)
-		if unk {
-			return "", false
-		}
-		if !in.IsString() {
-			fail(path(k), "%s must be a string, not %s", path(k), in.TypeString())
-			return "", true
-		}
-		return in.StringValue(), true
+	if h, ok := obj[ConnHost]; !ok || h.IsNull() {
+		c.fail(path(ConnHost), "Missing required field '%s' on '%s'", ConnHost, connectionType)
 	}
-	defaultNum := func(k string, def float64, min float64) {
-		pk := resource.PropertyKey(k)
-		v, ok := obj[pk]
-		if !ok || v.IsNull() {
-			obj[pk] = resource.NewNumberProperty(def)
-			return
-		}
-		in, _, unk := peel(v)
-		if unk {
-			return
-		}
-		if !in.IsNumber() || in.NumberValue() != math.Trunc(in.NumberValue()) || in.NumberValue() < min {
-			fail(path(k), "%s must be an integer >= %v", path(k), min)
-		}
+	for _, k := range []string{ConnHost, ConnUser, ConnPassword, ConnPrivateKey, ConnPrivateKeyPassword,
+		ConnAgentSocketPath, ConnHostKey} {
+		c.wantIn(obj, k, path(k), connectionType, "string")
 	}
+	c.wantIn(obj, ConnPort, path(ConnPort), connectionType, "float64")
+	c.wantIn(obj, ConnDialErrorLimit, path(ConnDialErrorLimit), connectionType, "int")
+	c.wantIn(obj, ConnPerDialTimeout, path(ConnPerDialTimeout), connectionType, "int")
 
-	if host, known := str(ConnHost); known && host == "" {
-		fail(path(ConnHost), "missing required property 'connection.host'")
-	}
-	defaultNum(ConnPort, sshconn.DefaultPort, 1)
-	if p, ok := obj[ConnPort]; ok && p.IsNumber() && p.NumberValue() > 65535 {
-		fail(path(ConnPort), "connection.port must be <= 65535")
-	}
-	if _, ok := obj[ConnUser]; !ok || obj[ConnUser].IsNull() {
-		obj[ConnUser] = resource.NewStringProperty(sshconn.DefaultUser)
-	}
-	str(ConnUser)
-	defaultNum(ConnDialErrorLimit, sshconn.DefaultDialErrorLimit, -1)
-	defaultNum(ConnPerDialTimeout, sshconn.DefaultPerDialTimeout, 0)
-
-	key, keyKnown := str(ConnPrivateKey)
-	pass, passKnown := str(ConnPrivateKeyPassword)
-	pw, pwKnown := str(ConnPassword)
-	if keyKnown && key != "" && passKnown {
-		// Reject an unusable key now rather than after the dependencies ran.
-		if _, err := sshconn.ParsePrivateKey(key, pass); err != nil {
-			fail(path(ConnPrivateKey), "%v", err)
+	def := func(k string, v resource.PropertyValue) {
+		if cur, ok := obj[resource.PropertyKey(k)]; !ok || cur.IsNull() {
+			obj[resource.PropertyKey(k)] = v
 		}
 	}
-	if keyKnown && pwKnown && key == "" && pw == "" {
-		fail(Connection, "connection needs privateKey or password (ssh-agent is not supported: %s)", subsetNote)
-	}
-	if hk, known := str(ConnHostKey); known && hk != "" {
-		if _, err := sshconn.ParseHostKey(hk); err != nil {
-			fail(path(ConnHostKey), "%v", err)
+	def(ConnUser, resource.NewStringProperty(DefaultUser))
+	def(ConnPort, resource.NewNumberProperty(DefaultPort))
+	def(ConnDialErrorLimit, resource.NewNumberProperty(DefaultDialErrorLimit))
+	def(ConnPerDialTimeout, resource.NewNumberProperty(DefaultPerDialTimeout))
+
+	for _, k := range CredentialFields {
+		if v, ok := obj[resource.PropertyKey(k)]; ok && !v.IsNull() && !v.IsSecret() {
+			obj[resource.PropertyKey(k)] = resource.MakeSecret(v)
 		}
 	}
 	return resource.MakeSecret(resource.NewObjectProperty(obj))
 }
+
+// Connection defaults, as upstream's schema and Check apply them.
+const (
+	DefaultPort           = 22
+	DefaultUser           = "root"
+	DefaultDialErrorLimit = 10
+	DefaultPerDialTimeout = 15 // seconds
+)

@@ -3,144 +3,200 @@ package spec
 import (
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"xingrin.invalid/providers/command/internal/run"
 	"xingrin.invalid/providers/command/internal/sshconn"
 )
 
-// Command is a decoded, fully known resource state (inputs, plus stdout and
-// stderr when decoding stored outputs).
+// Command is a decoded, fully known resource state: inputs, plus stdout and
+// stderr when decoding stored outputs. Optional strings are pointers
+// because upstream tells "unset" from "": an empty `update` runs "" rather
+// than falling back to `create`.
 type Command struct {
-	Conn                   sshconn.Config
-	Create, Update, Delete string // "" means not set
+	Create, Update, Delete *string
 	Stdin                  string
 	Environment            map[string]string
 	Logging                LogMode
+	// AddPreviousOutputInEnv is true when unset, as upstream.
 	AddPreviousOutputInEnv bool
 	Stdout, Stderr         string
+
+	// command:local:Command only.
+	Interpreter []string
+	Dir         *string
+
+	// command:remote:Command only.
+	Conn sshconn.Config
+}
+
+// EnvVar is one environment variable for a command.
+type EnvVar struct {
+	Name  string
+	Value string
 }
 
 // Decode reads props for execution. Unknown values are an error: the
 // engine only asks for real (non-preview) operations once inputs resolved.
-func Decode(props resource.PropertyMap) (Command, error) {
-	c := Command{AddPreviousOutputInEnv: true, Logging: LogStdoutAndStderr}
-	var err error
-	str := func(m resource.PropertyMap, k, label string) string {
-		v, ok := m[resource.PropertyKey(k)]
-		if !ok || v.IsNull() || err != nil {
-			return ""
+func Decode(token string, props resource.PropertyMap) (Command, error) {
+	d := decoder{}
+	c := Command{AddPreviousOutputInEnv: true}
+
+	c.Create = d.str(props, Create, Create)
+	c.Update = d.str(props, Update, Update)
+	c.Delete = d.str(props, Delete, Delete)
+	c.Stdin = deref(d.str(props, Stdin, Stdin))
+	c.Stdout = deref(d.str(props, Stdout, Stdout))
+	c.Stderr = deref(d.str(props, Stderr, Stderr))
+	c.Logging = LogMode(deref(d.str(props, Logging, Logging)))
+	if b := d.known(props, AddPreviousOutputInEnv, AddPreviousOutputInEnv); b != nil {
+		if !b.IsBool() {
+			d.setErr(fmt.Errorf("%s must be a boolean", AddPreviousOutputInEnv))
+		} else {
+			c.AddPreviousOutputInEnv = b.BoolValue()
 		}
-		in, _, unknown := peel(v)
-		switch {
-		case unknown:
-			err = fmt.Errorf("%s is not known yet", label)
-		case in.IsNull():
-		case !in.IsString():
-			err = fmt.Errorf("%s must be a string", label)
-		default:
-			return in.StringValue()
-		}
-		return ""
 	}
-	num := func(m resource.PropertyMap, k, label string, def float64) float64 {
-		v, ok := m[resource.PropertyKey(k)]
-		if !ok || v.IsNull() || err != nil {
-			return def
+	if env := d.known(props, Environment, Environment); env != nil {
+		if !env.IsObject() {
+			d.setErr(fmt.Errorf("%s must be a map of strings", Environment))
+		} else {
+			c.Environment = map[string]string{}
+			for k := range env.ObjectValue() {
+				if v := d.str(env.ObjectValue(), string(k), Environment+"."+string(k)); v != nil {
+					c.Environment[string(k)] = *v
+				}
+			}
 		}
-		in, _, unknown := peel(v)
-		switch {
-		case unknown:
-			err = fmt.Errorf("%s is not known yet", label)
-		case !in.IsNumber():
-			err = fmt.Errorf("%s must be a number", label)
-		default:
-			return in.NumberValue()
-		}
-		return def
 	}
 
-	cv, ok := props[Connection]
-	if !ok || cv.IsNull() {
-		return c, fmt.Errorf("missing required property 'connection'")
-	}
-	conn, _, unknown := peel(cv)
-	if unknown {
-		return c, fmt.Errorf("connection is not known yet")
-	}
-	if !conn.IsObject() {
-		return c, fmt.Errorf("connection must be an object")
-	}
-	co := conn.ObjectValue()
-	c.Conn = sshconn.Config{
-		Host:               str(co, ConnHost, "connection.host"),
-		Port:               int(num(co, ConnPort, "connection.port", sshconn.DefaultPort)),
-		User:               str(co, ConnUser, "connection.user"),
-		PrivateKey:         str(co, ConnPrivateKey, "connection.privateKey"),
-		PrivateKeyPassword: str(co, ConnPrivateKeyPassword, "connection.privateKeyPassword"),
-		Password:           str(co, ConnPassword, "connection.password"),
-		HostKey:            str(co, ConnHostKey, "connection.hostKey"),
-		DialErrorLimit:     int(num(co, ConnDialErrorLimit, "connection.dialErrorLimit", sshconn.DefaultDialErrorLimit)),
-		PerDialTimeout: time.Duration(num(co, ConnPerDialTimeout, "connection.perDialTimeout",
-			sshconn.DefaultPerDialTimeout) * float64(time.Second)),
-	}
-	if c.Conn.User == "" {
-		c.Conn.User = sshconn.DefaultUser
-	}
-
-	c.Create = str(props, Create, Create)
-	c.Update = str(props, Update, Update)
-	c.Delete = str(props, Delete, Delete)
-	c.Stdin = str(props, Stdin, Stdin)
-	c.Stdout = str(props, Stdout, Stdout)
-	c.Stderr = str(props, Stderr, Stderr)
-	if l := str(props, Logging, Logging); l != "" {
-		c.Logging = LogMode(l)
-	}
-
-	if v, ok := props[AddPreviousOutputInEnv]; ok && !v.IsNull() {
-		in, _, unknown := peel(v)
-		if unknown || !in.IsBool() {
-			return c, fmt.Errorf("addPreviousOutputInEnv must be a known boolean")
+	switch token {
+	case LocalToken:
+		c.Dir = d.str(props, Dir, Dir)
+		if arr := d.known(props, Interpreter, Interpreter); arr != nil {
+			if !arr.IsArray() {
+				d.setErr(fmt.Errorf("%s must be a list of strings", Interpreter))
+			} else {
+				for i, e := range arr.ArrayValue() {
+					m := resource.PropertyMap{"e": e}
+					c.Interpreter = append(c.Interpreter, deref(d.str(m, "e", fmt.Sprintf("%s[%d]", Interpreter, i))))
+				}
+			}
 		}
-		c.AddPreviousOutputInEnv = in.BoolValue()
-	}
-
-	if v, ok := props[Environment]; ok && !v.IsNull() {
-		in, _, unknown := peel(v)
-		if unknown || !in.IsObject() {
-			return c, fmt.Errorf("environment must be a known map of strings")
+	case RemoteToken:
+		conn := d.known(props, Connection, Connection)
+		if conn == nil || !conn.IsObject() {
+			d.setErr(fmt.Errorf("missing required property '%s'", Connection))
+			break
 		}
-		c.Environment = map[string]string{}
-		for k := range in.ObjectValue() {
-			c.Environment[string(k)] = str(in.ObjectValue(), string(k), "environment."+string(k))
+		co := conn.ObjectValue()
+		p := func(k string) string { return Connection + "." + k }
+		c.Conn = sshconn.Config{
+			Host:               deref(d.str(co, ConnHost, p(ConnHost))),
+			Port:               d.num(co, ConnPort, p(ConnPort), DefaultPort),
+			User:               DefaultUser,
+			Password:           d.str(co, ConnPassword, p(ConnPassword)),
+			PrivateKey:         d.str(co, ConnPrivateKey, p(ConnPrivateKey)),
+			PrivateKeyPassword: d.str(co, ConnPrivateKeyPassword, p(ConnPrivateKeyPassword)),
+			AgentSocketPath:    d.str(co, ConnAgentSocketPath, p(ConnAgentSocketPath)),
+			HostKey:            d.str(co, ConnHostKey, p(ConnHostKey)),
+			DialErrorLimit:     d.num(co, ConnDialErrorLimit, p(ConnDialErrorLimit), DefaultDialErrorLimit),
+			PerDialTimeout:     d.num(co, ConnPerDialTimeout, p(ConnPerDialTimeout), DefaultPerDialTimeout),
 		}
+		if u := d.str(co, ConnUser, p(ConnUser)); u != nil {
+			c.Conn.User = *u
+		}
+	default:
+		d.setErr(fmt.Errorf("unknown resource type %q", token))
 	}
-	return c, err
+	return c, d.err
 }
 
-// Env returns the variables for a run: the user's environment in a stable
-// order, then — when addPreviousOutputInEnv and a previous run exists — the
-// previous stdout/stderr under the upstream names.
-func (c Command) Env(withPrevious bool) []run.EnvVar {
+// Env is the user's environment in a stable order.
+func (c Command) Env() []EnvVar {
 	names := make([]string, 0, len(c.Environment))
 	for k := range c.Environment {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	vars := make([]run.EnvVar, 0, len(names)+2)
+	vars := make([]EnvVar, 0, len(names))
 	for _, k := range names {
-		vars = append(vars, run.EnvVar{Name: k, Value: c.Environment[k]})
-	}
-	if withPrevious && c.AddPreviousOutputInEnv {
-		if c.Stdout != "" {
-			vars = append(vars, run.EnvVar{Name: EnvPrevStdout, Value: c.Stdout})
-		}
-		if c.Stderr != "" {
-			vars = append(vars, run.EnvVar{Name: EnvPrevStderr, Value: c.Stderr})
-		}
+		vars = append(vars, EnvVar{Name: k, Value: c.Environment[k]})
 	}
 	return vars
+}
+
+// PreviousOutputEnv is PULUMI_COMMAND_STDOUT/STDERR from the outputs held
+// in c (the previous create/update), when addPreviousOutputInEnv allows and
+// the output is not empty — upstream's rule. On create there are no
+// previous outputs, so nothing is set.
+func (c Command) PreviousOutputEnv() []EnvVar {
+	if !c.AddPreviousOutputInEnv {
+		return nil
+	}
+	var vars []EnvVar
+	if c.Stdout != "" {
+		vars = append(vars, EnvVar{Name: EnvPrevStdout, Value: c.Stdout})
+	}
+	if c.Stderr != "" {
+		vars = append(vars, EnvVar{Name: EnvPrevStderr, Value: c.Stderr})
+	}
+	return vars
+}
+
+type decoder struct{ err error }
+
+func (d *decoder) setErr(err error) {
+	if d.err == nil {
+		d.err = err
+	}
+}
+
+// known returns the unwrapped value of m[k], or nil when absent or null;
+// an unknown value is an error.
+func (d *decoder) known(m resource.PropertyMap, k, label string) *resource.PropertyValue {
+	v, ok := m[resource.PropertyKey(k)]
+	if !ok || v.IsNull() {
+		return nil
+	}
+	in, _, unknown := peel(v)
+	if unknown {
+		d.setErr(fmt.Errorf("%s is not known yet", label))
+		return nil
+	}
+	if in.IsNull() {
+		return nil
+	}
+	return &in
+}
+
+func (d *decoder) str(m resource.PropertyMap, k, label string) *string {
+	v := d.known(m, k, label)
+	if v == nil {
+		return nil
+	}
+	if !v.IsString() {
+		d.setErr(fmt.Errorf("%s must be a string", label))
+		return nil
+	}
+	s := v.StringValue()
+	return &s
+}
+
+func (d *decoder) num(m resource.PropertyMap, k, label string, def int) int {
+	v := d.known(m, k, label)
+	if v == nil {
+		return def
+	}
+	if !v.IsNumber() {
+		d.setErr(fmt.Errorf("%s must be a number", label))
+		return def
+	}
+	return int(v.NumberValue())
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -1,16 +1,19 @@
-// Package spec is the command:remote:Command resource's shape: the
-// property names of the @pulumi/command 1.2.1 schema that this provider
-// implements, input validation and defaults (Check), and decoding of known
-// values for execution.
+// Package spec is the shape of the two resources this provider serves,
+// command:local:Command and command:remote:Command: the property names of
+// the @pulumi/command 1.2.1 schema that are implemented, input validation
+// and defaults (Check), and decoding of known values for execution.
 package spec
 
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// Token is the resource type; it must match the Node SDK's
-// Command.__pulumiType so the unchanged program talks to this provider.
-const Token = "command:remote:Command"
+// Resource type tokens; they must match the Node SDK's __pulumiType so the
+// unchanged program talks to this provider.
+const (
+	LocalToken  = "command:local:Command"
+	RemoteToken = "command:remote:Command"
+)
 
 // Input and output property names, spelled as in the upstream schema.
 const (
@@ -23,14 +26,30 @@ const (
 	Triggers               = "triggers"
 	Logging                = "logging"
 	AddPreviousOutputInEnv = "addPreviousOutputInEnv"
+	Interpreter            = "interpreter"
+	Dir                    = "dir"
 
 	Stdout = "stdout"
 	Stderr = "stderr"
 )
 
-// InputKeys is the implemented subset of inputs, in display order.
-var InputKeys = []string{
-	Connection, Create, Update, Delete, Stdin, Environment, Triggers, Logging, AddPreviousOutputInEnv,
+// localUnimplemented are inputs upstream's command:local:Command has and
+// this provider does not implement: Check names them instead of ignoring
+// them. (connection.proxy is the remote counterpart, see check.go.)
+var localUnimplemented = []string{"assetPaths", "archivePaths"}
+
+// commonKeys are the inputs both resources share.
+var commonKeys = []string{Create, Update, Delete, Stdin, Environment, Triggers, Logging, AddPreviousOutputInEnv}
+
+// InputKeys returns the implemented inputs of the resource type token.
+func InputKeys(token string) []string {
+	switch token {
+	case RemoteToken:
+		return append([]string{Connection}, commonKeys...)
+	case LocalToken:
+		return append(append([]string{}, commonKeys...), Interpreter, Dir)
+	}
+	return nil
 }
 
 // Connection object fields.
@@ -42,14 +61,21 @@ const (
 	ConnPrivateKeyPassword = "privateKeyPassword"
 	ConnPassword           = "password"
 	ConnHostKey            = "hostKey"
+	ConnAgentSocketPath    = "agentSocketPath"
 	ConnDialErrorLimit     = "dialErrorLimit"
 	ConnPerDialTimeout     = "perDialTimeout"
+	ConnProxy              = "proxy"
 )
 
 var connectionKeys = []string{
 	ConnHost, ConnPort, ConnUser, ConnPrivateKey, ConnPrivateKeyPassword, ConnPassword, ConnHostKey,
-	ConnDialErrorLimit, ConnPerDialTimeout,
+	ConnAgentSocketPath, ConnDialErrorLimit, ConnPerDialTimeout,
 }
+
+// CredentialFields are the connection fields upstream marks secret
+// (`provider:"secret"`), each on its own as well as inside the secret
+// connection object.
+var CredentialFields = []string{ConnPassword, ConnPrivateKey, ConnPrivateKeyPassword}
 
 // Environment variables carrying the previous run's output (upstream names).
 const (
@@ -57,7 +83,7 @@ const (
 	EnvPrevStderr = "PULUMI_COMMAND_STDERR"
 )
 
-// LogMode is the `logging` input.
+// LogMode is the `logging` input; "" means unset.
 type LogMode string
 
 const (
@@ -67,23 +93,17 @@ const (
 	LogNone            LogMode = "none"
 )
 
-// Stdout reports whether stdout lines go to the engine log.
-func (m LogMode) Stdout() bool { return m == LogStdout || m == LogStdoutAndStderr || m == "" }
+// Stdout reports whether stdout lines go to the engine log. As upstream:
+// unset logs both, and a value outside the enum logs neither (upstream does
+// not validate the enum).
+func (m LogMode) Stdout() bool { return m == "" || m == LogStdout || m == LogStdoutAndStderr }
 
 // Stderr reports whether stderr lines go to the engine log.
-func (m LogMode) Stderr() bool { return m == LogStderr || m == LogStdoutAndStderr || m == "" }
+func (m LogMode) Stderr() bool { return m == "" || m == LogStderr || m == LogStdoutAndStderr }
 
-func validLogMode(s string) bool {
-	switch LogMode(s) {
-	case LogStdout, LogStderr, LogStdoutAndStderr, LogNone:
-		return true
-	}
-	return false
-}
-
-func isInputKey(k string) bool {
-	for _, x := range InputKeys {
-		if x == k {
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
 			return true
 		}
 	}
@@ -113,29 +133,8 @@ func peel(v resource.PropertyValue) (inner resource.PropertyValue, secret, unkno
 	}
 }
 
-// Plain returns v with all secret wrappers removed at every depth, for
-// comparing values regardless of secretness.
-func Plain(v resource.PropertyValue) resource.PropertyValue {
-	inner, _, unknown := peel(v)
-	if unknown {
-		return inner
-	}
-	switch {
-	case inner.IsArray():
-		arr := inner.ArrayValue()
-		out := make([]resource.PropertyValue, len(arr))
-		for i, e := range arr {
-			out[i] = Plain(e)
-		}
-		return resource.NewArrayProperty(out)
-	case inner.IsObject():
-		out := resource.PropertyMap{}
-		for k, e := range inner.ObjectValue() {
-			if !e.IsNull() {
-				out[k] = Plain(e)
-			}
-		}
-		return resource.NewObjectProperty(out)
-	}
-	return inner
+// IsUnknown reports whether v itself (under any secret wrapper) is unknown.
+func IsUnknown(v resource.PropertyValue) bool {
+	_, _, unknown := peel(v)
+	return unknown
 }

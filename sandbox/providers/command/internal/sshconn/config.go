@@ -1,63 +1,85 @@
-// Package sshconn opens the SSH connection described by a Command's
-// `connection` input: authentication, host key pinning and dial retries.
+// Package sshconn opens the SSH connection described by a remote Command's
+// `connection` input the way upstream command 1.2.1 does: the same client
+// configuration (host key pinning, auth methods, ssh-agent), the same dial
+// retries with the same delays, and the same error messages.
 package sshconn
 
 import (
-	"errors"
 	"fmt"
 	"net"
-	"strconv"
+	"os"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 )
 
-// Defaults as in the @pulumi/command 1.2.1 schema (the Node SDK fills them
-// in too, but other callers may not).
-const (
-	DefaultPort           = 22
-	DefaultUser           = "root"
-	DefaultDialErrorLimit = 10
-	DefaultPerDialTimeout = 15 // seconds
-)
-
-// Config is a decoded `connection` object.
+// Config is a decoded `connection` object. Optional strings are pointers:
+// upstream acts on "set", so an empty hostKey is a parse error, not "no
+// pinning".
 type Config struct {
 	Host               string
 	Port               int
 	User               string
-	PrivateKey         string
-	PrivateKeyPassword string
-	Password           string
-	HostKey            string
-	// DialErrorLimit is the number of dial attempts; -1 means unlimited.
+	Password           *string
+	PrivateKey         *string
+	PrivateKeyPassword *string
+	AgentSocketPath    *string
+	HostKey            *string
+	// DialErrorLimit: see Dial. -1 (or any value below it) is unlimited.
 	DialErrorLimit int
-	// PerDialTimeout bounds one attempt (TCP connect + SSH handshake); 0
-	// means no bound.
-	PerDialTimeout time.Duration
+	// PerDialTimeout bounds the TCP connect of one attempt, in seconds;
+	// 0 means no bound. (As upstream, it does not cover the SSH handshake.)
+	PerDialTimeout int
 }
 
-// Addr is host:port (IPv6-safe).
-func (c Config) Addr() string {
-	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+// Endpoint is host:port (IPv6-safe), as dialled and as errors name it.
+func (c Config) Endpoint() string {
+	return net.JoinHostPort(c.Host, fmt.Sprint(c.Port))
 }
 
-// AuthMethods turns the credentials into SSH auth methods: the key first
-// (upstream: "takes preference over the password"), then the password both
-// as "password" and "keyboard-interactive", since servers differ in which
-// one they enable for passwords.
-func AuthMethods(c Config) ([]ssh.AuthMethod, error) {
-	var methods []ssh.AuthMethod
-	if c.PrivateKey != "" {
-		signer, err := ParsePrivateKey(c.PrivateKey, c.PrivateKeyPassword)
-		if err != nil {
-			return nil, err
-		}
-		methods = append(methods, ssh.PublicKeys(signer))
+// getenv is os.Getenv; tests replace it to control SSH_AUTH_SOCK.
+var getenv = os.Getenv
+
+// ClientConfig builds the x/crypto client configuration as upstream does:
+//   - hostKey set: only that key is accepted (authorized_keys format, e.g.
+//     "ssh-ed25519 AAAA…"), and only its algorithm is negotiated; unset:
+//     any host key is accepted, silently;
+//   - auth methods in order: privateKey (with privateKeyPassword if set),
+//     password and keyboard-interactive (both answering with password),
+//     then ssh-agent at agentSocketPath or, if unset, $SSH_AUTH_SOCK.
+//
+// The returned closer releases the agent connection (if any).
+func ClientConfig(c Config) (*ssh.ClientConfig, func(), error) {
+	cfg := &ssh.ClientConfig{
+		User:            c.User,
+		HostKeyCallback: ssh.InsecureIgnoreHostKey(), //nolint:gosec // upstream's behaviour without hostKey
+		Timeout:         time.Duration(c.PerDialTimeout) * time.Second,
 	}
-	if c.Password != "" {
-		pw := c.Password
-		methods = append(methods,
+	if c.HostKey != nil {
+		key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(*c.HostKey))
+		if err != nil {
+			return nil, nil, fmt.Errorf("failed to parse host key: %w", err)
+		}
+		cfg.HostKeyCallback = ssh.FixedHostKey(key)
+		cfg.HostKeyAlgorithms = []string{key.Type()}
+	}
+	if c.PrivateKey != nil {
+		var signer ssh.Signer
+		var err error
+		if c.PrivateKeyPassword != nil {
+			signer, err = ssh.ParsePrivateKeyWithPassphrase([]byte(*c.PrivateKey), []byte(*c.PrivateKeyPassword))
+		} else {
+			signer, err = ssh.ParsePrivateKey([]byte(*c.PrivateKey))
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg.Auth = append(cfg.Auth, ssh.PublicKeys(signer))
+	}
+	if c.Password != nil {
+		pw := *c.Password
+		cfg.Auth = append(cfg.Auth,
 			ssh.Password(pw),
 			ssh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
 				answers := make([]string, len(questions))
@@ -67,51 +89,20 @@ func AuthMethods(c Config) ([]ssh.AuthMethod, error) {
 				return answers, nil
 			}))
 	}
-	if len(methods) == 0 {
-		return nil, errors.New("connection has neither privateKey nor password " +
-			"(ssh-agent authentication is not supported by this offline provider)")
-	}
-	return methods, nil
-}
-
-// ParsePrivateKey parses an (optionally encrypted) private key. Errors never
-// quote the key.
-func ParsePrivateKey(key, passphrase string) (ssh.Signer, error) {
-	var signer ssh.Signer
-	var err error
-	if passphrase != "" {
-		signer, err = ssh.ParsePrivateKeyWithPassphrase([]byte(key), []byte(passphrase))
+	closer := func() {}
+	socket := ""
+	if c.AgentSocketPath != nil {
+		socket = *c.AgentSocketPath
 	} else {
-		signer, err = ssh.ParsePrivateKey([]byte(key))
+		socket = getenv("SSH_AUTH_SOCK")
 	}
-	var missing *ssh.PassphraseMissingError
-	switch {
-	case errors.As(err, &missing):
-		return nil, errors.New("privateKey is encrypted: set connection.privateKeyPassword")
-	case err != nil:
-		return nil, fmt.Errorf("cannot parse privateKey: %v", err)
-	}
-	return signer, nil
-}
-
-// ClientConfig builds the x/crypto client configuration. warn receives the
-// "host key not verified" warning when no hostKey is configured.
-func ClientConfig(c Config, warn func(string)) (*ssh.ClientConfig, error) {
-	auth, err := AuthMethods(c)
-	if err != nil {
-		return nil, err
-	}
-	var want ssh.PublicKey
-	if c.HostKey != "" {
-		if want, err = ParseHostKey(c.HostKey); err != nil {
-			return nil, err
+	if c.AgentSocketPath != nil || socket != "" {
+		conn, err := net.Dial("unix", socket)
+		if err != nil {
+			return nil, nil, err
 		}
+		closer = func() { _ = conn.Close() }
+		cfg.Auth = append(cfg.Auth, ssh.PublicKeysCallback(agent.NewClient(conn).Signers))
 	}
-	return &ssh.ClientConfig{
-		User:              c.User,
-		Auth:              auth,
-		HostKeyCallback:   hostKeyCallback(c.Addr(), want, warn),
-		HostKeyAlgorithms: hostKeyAlgorithms(want),
-		Timeout:           c.PerDialTimeout,
-	}, nil
+	return cfg, closer, nil
 }
