@@ -157,3 +157,89 @@ func Pick(m resource.PropertyMap, keys ...string) map[string]any {
 	}
 	return out
 }
+
+// KeepSecret marks values of outs secret wherever the same value in ins was secret (at the
+// top level, in objects by key, in lists of the same length by position), as the bridge
+// carries the secretness of inputs over to the outputs. Values read back from Docker are
+// plain; this keeps, say, secret envs or a secret healthcheck secret in the state. outs is
+// modified and returned.
+func KeepSecret(outs, ins resource.PropertyMap) resource.PropertyMap {
+	for k, in := range ins {
+		if out, ok := outs[k]; ok {
+			outs[k] = keepSecret(out, in)
+		}
+	}
+	return outs
+}
+
+func keepSecret(out, in resource.PropertyValue) resource.PropertyValue {
+	inner, secret, known := Unwrap(in)
+	if secret {
+		if out.IsSecret() {
+			return out
+		}
+		return resource.MakeSecret(out)
+	}
+	if !known || out.IsSecret() || out.IsComputed() || out.IsOutput() {
+		return out
+	}
+	switch {
+	case inner.IsObject() && out.IsObject():
+		return resource.NewObjectProperty(KeepSecret(out.ObjectValue().Copy(), inner.ObjectValue()))
+	case inner.IsArray() && out.IsArray() && len(inner.ArrayValue()) == len(out.ArrayValue()):
+		elems := make([]resource.PropertyValue, len(out.ArrayValue()))
+		for i, e := range out.ArrayValue() {
+			elems[i] = keepSecret(e, inner.ArrayValue()[i])
+		}
+		return resource.NewArrayProperty(elems)
+	}
+	return out
+}
+
+// RefreshedInputs is the bridge's input extraction on a refresh: every input the program gave
+// takes the value the refreshed state now holds (within objects, only the keys the program
+// gave; lists element by element), inputs the state no longer has are dropped, and so is the
+// defaults list. Secret inputs stay secret.
+func RefreshedInputs(oldInputs, state resource.PropertyMap) resource.PropertyMap {
+	out := resource.PropertyMap{}
+	for k, old := range oldInputs {
+		if len(k) > 1 && k[0] == '_' && k[1] == '_' {
+			continue
+		}
+		if v, ok := state[k]; ok {
+			out[k] = refreshedInput(old, v)
+		}
+	}
+	return out
+}
+
+func refreshedInput(old, now resource.PropertyValue) resource.PropertyValue {
+	o, secret, known := Unwrap(old)
+	n, _, nKnown := Unwrap(now)
+	result := n
+	switch {
+	case !known || !nKnown:
+		result = now
+	case o.IsObject() && n.IsObject():
+		m := resource.PropertyMap{}
+		for k, ov := range o.ObjectValue() {
+			if nv, ok := n.ObjectValue()[k]; ok {
+				m[k] = refreshedInput(ov, nv)
+			}
+		}
+		result = resource.NewObjectProperty(m)
+	case o.IsArray() && n.IsArray():
+		var elems []resource.PropertyValue
+		for i, ov := range o.ArrayValue() {
+			if i >= len(n.ArrayValue()) {
+				break
+			}
+			elems = append(elems, refreshedInput(ov, n.ArrayValue()[i]))
+		}
+		result = resource.NewArrayProperty(elems)
+	}
+	if secret && !result.IsSecret() {
+		return resource.MakeSecret(result)
+	}
+	return result
+}

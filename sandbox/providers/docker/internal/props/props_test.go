@@ -68,3 +68,28 @@ func TestMergeKeepsSecretsAndWithUnknownFillsOnlyMissing(t *testing.T) {
 		t.Fatalf("picked %v", got)
 	}
 }
+
+func TestKeepSecretAndRefreshedInputs(t *testing.T) {
+	secret := func(v resource.PropertyValue) resource.PropertyValue { return resource.MakeSecret(v) }
+	ins := resource.PropertyMap{
+		"envs":   secret(resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("PW=x")})),
+		"health": resource.NewObjectProperty(resource.PropertyMap{"tests": secret(resource.NewStringProperty("curl -u a:b"))}),
+		"name":   resource.NewStringProperty("c"),
+	}
+	outs := resource.NewPropertyMapFromMap(map[string]any{
+		"envs": []any{"PW=x"}, "health": map[string]any{"tests": "curl -u a:b", "interval": "1m0s"}, "name": "c", "id": "cid"})
+	got := KeepSecret(outs, ins)
+	if !got["envs"].IsSecret() || got["name"].IsSecret() || got["id"].IsSecret() ||
+		!got["health"].ObjectValue()["tests"].IsSecret() || got["health"].ObjectValue()["interval"].IsSecret() {
+		t.Fatalf("secrets %v", got)
+	}
+
+	oldInputs := resource.NewPropertyMapFromMap(map[string]any{
+		"restart": "always", "health": map[string]any{"interval": "60s"}, "gone": true, "__defaults": []any{"restart"}})
+	state := resource.NewPropertyMapFromMap(map[string]any{
+		"restart": "no", "health": map[string]any{"interval": "1m0s", "timeout": "0s"}, "id": "cid"})
+	want := resource.NewPropertyMapFromMap(map[string]any{"restart": "no", "health": map[string]any{"interval": "1m0s"}})
+	if got := RefreshedInputs(oldInputs, state); !got.DeepEquals(want) {
+		t.Fatalf("refreshed inputs %v", got)
+	}
+}

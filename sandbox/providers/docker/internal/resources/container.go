@@ -138,14 +138,20 @@ func anyNum(v any) float64        { n, _ := v.(float64); return n }
 // Schema implements Resource.
 func (*Container) Schema() *schema.Resource { return containerSchema }
 
-// Computed implements Resource.
-func (*Container) Computed() []string { return []string{"id"} }
+// Computed implements Resource: what Docker decides (unknown in the preview of a create
+// unless the program gives it).
+func (*Container) Computed() []string {
+	return []string{"id", "bridge", "networkData", "exitCode", "labels", "envs", "healthcheck", "command",
+		"entrypoints", "hostname"}
+}
 
 // healthStartIntervalAPI is the first Docker API version with --health-start-interval.
 const healthStartIntervalAPI = "1.44"
 
 // Create implements Resource: docker create, further networks, docker start, then (with
-// wait) the healthcheck or (with mustRun) a running check.
+// wait) the healthcheck, then the container is read back (containerReadBack) into the state.
+// A container that does not become healthy, or cannot be read back, is a partial failure
+// (InitError): it exists, and the state records it.
 func (*Container) Create(ctx context.Context, env *Env, inputs resource.PropertyMap) (string, map[string]any, error) {
 	var in containerInputs
 	if err := props.Decode(inputs, &in); err != nil {
@@ -156,10 +162,16 @@ func (*Container) Create(ctx context.Context, env *Env, inputs resource.Property
 		return "", nil, err
 	}
 	computed := map[string]any{"id": id}
-	if err := settle(ctx, env, id, in); err != nil {
-		return "", nil, &InitError{ID: id, Computed: computed, Err: err}
+	if in.Wait {
+		if err := waitHealthy(ctx, env, id, in.Name, waitTimeout(in)); err != nil {
+			return "", nil, &InitError{ID: id, Computed: computed, Err: err}
+		}
 	}
-	return id, computed, nil
+	c, err := inspectContainer(ctx, env, id)
+	if err != nil {
+		return "", nil, &InitError{ID: id, Computed: computed, Err: fmt.Errorf("reading container %s back: %w", in.Name, err)}
+	}
+	return id, containerReadBack(c, in, len(in.Ports) > 0), nil
 }
 
 func createContainer(ctx context.Context, env *Env, in containerInputs) (string, error) {
@@ -199,7 +211,7 @@ func createContainer(ctx context.Context, env *Env, in containerInputs) (string,
 		return "", fmt.Errorf("unable to create container %s on %s: %w", in.Name, env.Host, err)
 	}
 	// From here the container exists: a failure removes it again, so a retry does not trip
-	// over the name (failures that need the operator's eyes are left by settle instead).
+	// over the name (a container that does not become healthy is left in place instead).
 	fail := func(what string, err error) (string, error) {
 		_, _ = env.Docker.Run(context.WithoutCancel(ctx), "rm", "-f", "-v", id)
 		return "", fmt.Errorf("unable to %s container %s on %s: %w", what, in.Name, env.Host, err)
@@ -228,47 +240,42 @@ func daemonAPIVersion(ctx context.Context, env *Env) (string, error) {
 	return strings.TrimSpace(out), nil
 }
 
-// settle waits for what the inputs promise: healthy with wait, running with mustRun.
-func settle(ctx context.Context, env *Env, id string, in containerInputs) error {
-	if in.Wait {
-		timeout := time.Duration(in.WaitTimeout) * time.Second
-		if timeout <= 0 {
-			timeout = 60 * time.Second
-		}
-		return waitHealthy(ctx, env, id, in.Name, timeout)
+func waitTimeout(in containerInputs) time.Duration {
+	if in.WaitTimeout <= 0 {
+		return 60 * time.Second
 	}
-	if in.MustRun == nil || *in.MustRun {
-		return checkRunning(ctx, env, id, in.Name)
-	}
-	return nil
+	return time.Duration(in.WaitTimeout) * time.Second
 }
 
-// Read implements Resource. Only existence is read back: the stored state is returned as it
-// is, so a refresh never invents drift from Docker's own defaults.
+// Read implements Resource: the container read back from Docker (containerReadBack) over the
+// stored state. A container that is gone reads as deleted, so a refresh drops it and the
+// next update creates it again.
 func (*Container) Read(ctx context.Context, env *Env, id string, state, inputs resource.PropertyMap) (ReadResult, error) {
-	out, err := env.Docker.Run(ctx, "container", "inspect", "--format", "{{.Id}}\t{{.Name}}\t{{.Config.Image}}", id)
+	c, err := inspectContainer(ctx, env, id)
 	if dockercli.IsNotFound(err) {
 		return ReadResult{}, nil
 	}
 	if err != nil {
 		return ReadResult{}, err
 	}
-	parts := strings.SplitN(out, "\t", 3)
-	if len(parts) != 3 {
-		return ReadResult{}, fmt.Errorf("unexpected docker container inspect output %q", out)
-	}
-	if len(state) == 0 { // import: name and image only
+	if len(state) == 0 { // import: name and image as Docker has them
 		inputs = resource.NewPropertyMapFromMap(map[string]any{
-			"name": strings.TrimPrefix(parts[1], "/"), "image": parts[2],
+			"name": strings.TrimLeft(c.Name, "/"), "image": c.Config.Image, "restart": c.HostConfig.RestartPolicy.Name,
 		})
-		state = props.Merge(inputs, map[string]any{"id": parts[0]})
+		state = inputs
 	}
-	return ReadResult{ID: parts[0], State: state, Inputs: inputs}, nil
+	var prev containerInputs
+	if err := props.Decode(state, &prev); err != nil {
+		return ReadResult{}, err
+	}
+	return ReadResult{ID: c.ID, State: props.Merge(state, containerReadBack(c, prev, len(prev.Ports) > 0)), Inputs: inputs}, nil
 }
 
-// Update implements Resource. Diff only lets restart, wait, waitTimeout and mustRun (and
-// the accepted-at-default properties) get here. The running/healthy promise is checked
-// again, which also retries a container whose create failed its healthcheck.
+// Update implements Resource, as upstream's update does: a container that must run again
+// (mustRun false in the state, true in the inputs) is started, and a changed restart policy
+// is applied with `docker update`. Nothing else touches the container (a changed healthcheck
+// only lands in the state), nothing is waited for, and nothing is read back: the new state is
+// the planned one.
 func (*Container) Update(ctx context.Context, env *Env, id string, olds, news resource.PropertyMap) (map[string]any, error) {
 	var in, old containerInputs
 	if err := props.Decode(news, &in); err != nil {
@@ -277,16 +284,19 @@ func (*Container) Update(ctx context.Context, env *Env, id string, olds, news re
 	if err := props.Decode(olds, &old); err != nil {
 		return nil, err
 	}
+	wasStopped := old.MustRun != nil && !*old.MustRun
+	if wasStopped && (in.MustRun == nil || *in.MustRun) && (in.Start == nil || *in.Start) {
+		env.info("starting container %s again (it was not running)", in.Name)
+		if _, err := env.Docker.Run(ctx, "start", id); err != nil {
+			return nil, fmt.Errorf("unable to start container %s: %w", in.Name, err)
+		}
+	}
 	if in.Restart != old.Restart {
 		if _, err := env.Docker.Run(ctx, "update", "--restart", in.Restart, id); err != nil {
 			return nil, fmt.Errorf("unable to change the restart policy of container %s: %w", in.Name, err)
 		}
 	}
-	computed := map[string]any{"id": id}
-	if err := settle(ctx, env, id, in); err != nil {
-		return nil, &InitError{ID: id, Computed: computed, Err: err}
-	}
-	return computed, nil
+	return nil, nil
 }
 
 // Delete implements Resource. -v removes the container's anonymous volumes (upstream's

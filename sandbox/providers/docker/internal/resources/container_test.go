@@ -2,6 +2,7 @@ package resources
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"reflect"
@@ -13,11 +14,11 @@ import (
 
 	"xingrin.invalid/providers/docker/internal/diff"
 	"xingrin.invalid/providers/docker/internal/dockercli"
+	"xingrin.invalid/providers/docker/internal/props"
 )
 
 func init() {
 	pollInterval = 5 * time.Millisecond
-	runningGrace = time.Millisecond
 }
 
 func pm(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }
@@ -109,10 +110,12 @@ func TestContainerDiffReplaceVersusUpdate(t *testing.T) {
 	}
 }
 
-// scripted answers docker commands by their first words; "container inspect" answers
-// come from states in turn (the last one repeats).
+// scripted answers docker commands by their first words; "container inspect" answers for the
+// state come from states in turn (the last one repeats), full inspects from inspect (else a
+// running container built by inspectDoc).
 type scripted struct {
 	states  []string
+	inspect string
 	created string
 }
 
@@ -136,6 +139,11 @@ func (s *scripted) respond(args []string) (string, error) {
 			s.states = s.states[1:]
 		}
 		return st, nil
+	case strings.HasPrefix(cmd, "container inspect --format {{json .}}"):
+		if s.inspect != "" {
+			return s.inspect, nil
+		}
+		return inspectDoc(nil), nil
 	case args[0] == "logs":
 		return "server: listening\nserver: db unreachable", nil
 	}
@@ -146,7 +154,7 @@ const (
 	starting  = `{"Status":"running","Running":true,"Health":{"Status":"starting","Log":[]}}`
 	healthy   = `{"Status":"running","Running":true,"Health":{"Status":"healthy","Log":[{"ExitCode":0,"Output":"ok"}]}}`
 	unhealthy = `{"Status":"running","Running":true,"Health":{"Status":"unhealthy","FailingStreak":4,"Log":[{"ExitCode":7,"Output":"curl: (7) Failed to connect to localhost port 8888\n"}]}}`
-	exited    = `{"Status":"exited","Running":false,"ExitCode":2}`
+	exited    = `{"Status":"exited","Running":false,"ExitCode":2,"Health":{"Status":"unhealthy","Log":[]}}`
 )
 
 func testEnv(f *dockercli.Fake) (*Env, *[]string) {
@@ -237,29 +245,68 @@ func TestContainerStartFailureRemovesIt(t *testing.T) {
 	}
 }
 
-func TestContainerMustRunWithoutWait(t *testing.T) {
-	s := &scripted{states: []string{exited}}
-	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+// Upstream's create checks nothing without wait: it reads the container back, and one that is
+// not running reads as mustRun false (with its exit code), which the next preview shows as an
+// update that starts it again.
+func TestContainerNotRunningAfterCreateReadsMustRunFalse(t *testing.T) {
+	s := &scripted{inspect: inspectDoc(func(d map[string]any) {
+		d["State"] = map[string]any{"Status": "exited", "Running": false, "ExitCode": 2}
+		d["NetworkSettings"].(map[string]any)["Ports"] = map[string]any{}
+	})}
+	f := &dockercli.Fake{Respond: s.respond}
+	env, _ := testEnv(f)
 	m := baseContainer()
 	m["wait"] = false
+	inputs := checked(t, &Container{}, m)
+	_, computed, err := (&Container{}).Create(context.Background(), env, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if computed["mustRun"] != false || computed["exitCode"] != 2.0 {
+		t.Fatalf("computed %v", computed)
+	}
+	d := diff.Compute(containerSchema, props.Merge(inputs, computed), inputs)
+	if !reflect.DeepEqual(d.Diffs, []string{"mustRun", "ports"}) || !reflect.DeepEqual(d.Replaces, []string{"ports"}) {
+		t.Fatalf("a stopped container's ports read back empty, as upstream's do: %+v", d)
+	}
+}
+
+// wait without a healthcheck is refused, as upstream refuses it (the container stays, recorded).
+func TestContainerWaitWithoutHealthcheckFails(t *testing.T) {
+	s := &scripted{states: []string{`{"Status":"running","Running":true}`}}
+	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+	m := baseContainer()
+	delete(m, "healthcheck")
 	_, _, err := (&Container{}).Create(context.Background(), env, checked(t, &Container{}, m))
-	if err == nil || !strings.Contains(err.Error(), "is not running") {
+	var initErr *InitError
+	if !errors.As(err, &initErr) || !strings.HasPrefix(err.Error(), "you have supplied a 'wait' argument, but the container does not have a healthcheck defined") {
 		t.Fatalf("error %v", err)
 	}
 }
 
+// Upstream's update: the restart policy with `docker update`, a container that must run again
+// started; nothing waited for or read back.
 func TestContainerUpdateRestartInPlace(t *testing.T) {
-	s := &scripted{states: []string{healthy}}
+	s := &scripted{states: []string{unhealthy}}
 	f := &dockercli.Fake{Respond: s.respond}
 	env, _ := testEnv(f)
 	olds := checked(t, &Container{}, baseContainer())
 	m := baseContainer()
 	m["restart"] = "unless-stopped"
-	computed, err := (&Container{}).Update(context.Background(), env, "cid123", olds, checked(t, &Container{}, m))
-	if err != nil || computed["id"] != "cid123" {
-		t.Fatalf("computed %v err %v", computed, err)
+	if _, err := (&Container{}).Update(context.Background(), env, "cid123", olds, checked(t, &Container{}, m)); err != nil {
+		t.Fatal(err)
 	}
-	if cmds := f.Commands(); cmds[0] != "update --restart unless-stopped cid123" {
+	if cmds := f.Commands(); !reflect.DeepEqual(cmds, []string{"update --restart unless-stopped cid123"}) {
+		t.Fatalf("commands %q", cmds)
+	}
+
+	f = &dockercli.Fake{Respond: s.respond}
+	env, _ = testEnv(f)
+	olds["mustRun"] = resource.NewBoolProperty(false) // read back from a stopped container
+	if _, err := (&Container{}).Update(context.Background(), env, "cid123", olds, checked(t, &Container{}, baseContainer())); err != nil {
+		t.Fatal(err)
+	}
+	if cmds := f.Commands(); !reflect.DeepEqual(cmds, []string{"start cid123"}) {
 		t.Fatalf("commands %q", cmds)
 	}
 }
@@ -355,5 +402,138 @@ func TestContainerPortsDiffLikeUpstream(t *testing.T) {
 	}
 	if r := changes(port(80, 8080, "127.0.0.1"), port(443, 32768, "0.0.0.0")); !reflect.DeepEqual(r, []string{"ports"}) {
 		t.Fatalf("a changed ip replaces: %v", r)
+	}
+}
+
+// inspectDoc is `docker container inspect` of the server container of baseContainer as
+// Docker 20.10 reports it after this provider created it through the CLI, changed by edit.
+func inspectDoc(edit func(map[string]any)) string {
+	d := map[string]any{
+		"Id":    "cid123",
+		"Name":  "/xingrin-server",
+		"Image": "sha256:aaa",
+		"State": map[string]any{"Status": "running", "Running": true, "ExitCode": 0,
+			"Health": map[string]any{"Status": "healthy"}},
+		"Config": map[string]any{
+			"Hostname": "cid123456789", "User": "", "WorkingDir": "/app", "Image": "sha256:aaa",
+			"Cmd": []any{"/start.sh"}, "Entrypoint": nil,
+			"Env":    []any{"A=1", "PATH=/usr/bin"},
+			"Labels": map[string]any{"xingrin.image": "reg/server:v1.1.0", "from.image": "x"},
+			"Healthcheck": map[string]any{
+				"Test":     []any{"CMD-SHELL", "curl -f http://localhost:8888/api/health/ || exit 1"},
+				"Interval": int64(2 * time.Second),
+			},
+		},
+		"HostConfig": map[string]any{"AutoRemove": false, "RestartPolicy": map[string]any{"Name": "always", "MaximumRetryCount": 0}},
+		"NetworkSettings": map[string]any{
+			"Bridge": "",
+			"Ports": map[string]any{
+				"8888/tcp": []any{map[string]any{"HostIp": "0.0.0.0", "HostPort": "18888"}},
+				"9000/tcp": nil, // exposed by the image, not published
+			},
+			"Networks": map[string]any{"xingrin_network": map[string]any{
+				"IPAddress": "172.18.0.2", "IPPrefixLen": 16, "Gateway": "172.18.0.1", "MacAddress": "02:42:ac:12:00:02",
+				"Aliases": []any{"server", "cid123456789"}}},
+		},
+	}
+	if edit != nil {
+		edit(d)
+	}
+	out, _ := json.Marshal(d)
+	return string(out)
+}
+
+func healthDoc(h map[string]any) func(map[string]any) {
+	return func(d map[string]any) { d["Config"].(map[string]any)["Healthcheck"] = h }
+}
+
+// After a create, the state is what upstream's read function stores: Docker's values for the
+// properties it reads, normalized the same way, and the program's own for the rest.
+func TestContainerCreateReadsBackLikeUpstream(t *testing.T) {
+	m := baseContainer()
+	m["healthcheck"] = map[string]any{"tests": []any{"CMD", "redis-cli", "ping"}, "interval": "2s", "timeout": "5s",
+		"retries": 25.0, "startPeriod": "60s"}
+	s := &scripted{states: []string{healthy}, inspect: inspectDoc(healthDoc(map[string]any{
+		// The CLI stores the exec-form test as the equivalent shell command.
+		"Test":     []any{"CMD-SHELL", "redis-cli ping"},
+		"Interval": int64(2 * time.Second), "Timeout": int64(5 * time.Second), "StartPeriod": int64(60 * time.Second),
+		"Retries": 25,
+	}))}
+	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+	inputs := checked(t, &Container{}, m)
+	id, computed, err := (&Container{}).Create(context.Background(), env, inputs)
+	if err != nil || id != "cid123" {
+		t.Fatal(id, err)
+	}
+	want := map[string]any{
+		"id": "cid123", "name": "xingrin-server", "image": "sha256:aaa", "restart": "always", "rm": false,
+		"hostname": "cid123456789", "user": "", "workingDir": "/app", "command": []any{"/start.sh"}, "entrypoints": []any{},
+		"healthcheck": map[string]any{"tests": []any{"CMD", "redis-cli", "ping"}, "interval": "2s", "timeout": "5s",
+			"startPeriod": "1m0s", "startInterval": "0s", "retries": 25.0},
+		"ports":  []any{map[string]any{"internal": 8888.0, "external": 18888.0, "ip": "0.0.0.0", "protocol": "tcp"}},
+		"bridge": "",
+		"networkData": []any{map[string]any{"networkName": "xingrin_network", "ipAddress": "172.18.0.2", "ipPrefixLength": 16.0,
+			"gateway": "172.18.0.1", "globalIpv6Address": "", "globalIpv6PrefixLength": 0.0, "ipv6Gateway": "",
+			"macAddress": "02:42:ac:12:00:02"}},
+	}
+	if !reflect.DeepEqual(computed, want) {
+		t.Fatalf("read back\n got %v\nwant %v", computed, want)
+	}
+
+	// The next preview: "60s" came back as "1m0s", a diff on every preview (as upstream shows
+	// it); everything else round-trips. The healthcheck is updated in place, not replaced.
+	state := props.Merge(inputs, computed)
+	d := diff.Compute(containerSchema, state, inputs)
+	if !reflect.DeepEqual(d.Diffs, []string{"healthcheck"}) || len(d.Replaces) != 0 {
+		t.Fatalf("diff %+v", d)
+	}
+	m["healthcheck"].(map[string]any)["startPeriod"] = "1m0s"
+	if d := diff.Compute(containerSchema, state, checked(t, &Container{}, m)); d.Changed() {
+		t.Fatalf("1m0s round-trips: %+v", d)
+	}
+}
+
+// A refresh reads the container back: drift made by hand shows, a removed container is gone.
+func TestContainerReadDriftAndGone(t *testing.T) {
+	inputs := checked(t, &Container{}, baseContainer())
+	s := &scripted{inspect: inspectDoc(func(d map[string]any) {
+		d["HostConfig"].(map[string]any)["RestartPolicy"] = map[string]any{"Name": "no"} // docker update --restart no
+	})}
+	env, _ := testEnv(&dockercli.Fake{Respond: s.respond})
+	res, err := (&Container{}).Read(context.Background(), env, "cid123", inputs, inputs)
+	if err != nil || res.ID != "cid123" {
+		t.Fatal(res, err)
+	}
+	if res.State["restart"].StringValue() != "no" || !res.State["envs"].DeepEquals(inputs["envs"]) {
+		t.Fatalf("state %v", res.State)
+	}
+	if d := diff.Compute(containerSchema, res.State, inputs); !reflect.DeepEqual(d.Diffs, []string{"restart"}) || len(d.Replaces) != 0 {
+		t.Fatalf("diff %+v", d)
+	}
+
+	gone := func([]string) (string, error) {
+		return "", &dockercli.Error{Stderr: "Error: No such container: cid123"}
+	}
+	env, _ = testEnv(&dockercli.Fake{Respond: gone})
+	if res, err := (&Container{}).Read(context.Background(), env, "cid123", inputs, inputs); err != nil || res.ID != "" {
+		t.Fatalf("a removed container must read as gone: %+v %v", res, err)
+	}
+}
+
+func TestReadBackUndoesTheCLIsRewrites(t *testing.T) {
+	for _, c := range []struct{ sent, read, want []string }{
+		{[]string{"CMD", "redis-cli", "ping"}, []string{"CMD-SHELL", "redis-cli ping"}, []string{"CMD", "redis-cli", "ping"}},
+		{[]string{"CMD", "sh", "-c", "a b"}, []string{"CMD-SHELL", "sh -c 'a b'"}, []string{"CMD", "sh", "-c", "a b"}},
+		{[]string{"CMD-SHELL", "a", "b"}, []string{"CMD-SHELL", "a b"}, []string{"CMD-SHELL", "a", "b"}},
+		{[]string{"NONE"}, []string{"NONE"}, []string{"NONE"}},
+		{[]string{"CMD", "redis-cli", "ping"}, []string{"CMD-SHELL", "redis-cli -p 7000 ping"}, []string{"CMD-SHELL", "redis-cli -p 7000 ping"}},
+	} {
+		if got := unCLITest(c.read, c.sent); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("unCLITest(%q, %q) = %q, want %q", c.read, c.sent, got, c.want)
+		}
+	}
+	ep, cmd := unCLIEntrypoint([]string{"/bin/sh"}, []string{"-c", "echo hi"}, []string{"/bin/sh", "-c"}, []string{"echo hi"})
+	if !reflect.DeepEqual(ep, []string{"/bin/sh", "-c"}) || !reflect.DeepEqual(cmd, []string{"echo hi"}) {
+		t.Fatalf("entrypoint %q command %q", ep, cmd)
 	}
 }

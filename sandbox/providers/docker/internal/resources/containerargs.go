@@ -21,6 +21,7 @@ type containerInputs struct {
 	Wait             bool                `json:"wait"`
 	WaitTimeout      int                 `json:"waitTimeout"`
 	MustRun          *bool               `json:"mustRun"`
+	Start            *bool               `json:"start"`
 	Command          []string            `json:"command"`
 	Entrypoints      []string            `json:"entrypoints"`
 	User             string              `json:"user"`

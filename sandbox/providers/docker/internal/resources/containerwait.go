@@ -8,13 +8,12 @@ import (
 	"time"
 )
 
-// Polling knobs; tests shorten them.
-var (
-	pollInterval = time.Second
-	// runningGrace is how long a container without wait gets before mustRun checks it: a
-	// container whose command fails at once has exited by then.
-	runningGrace = time.Second
-)
+// pollInterval is how often the health is polled; tests shorten it.
+var pollInterval = time.Second
+
+// errNotHealthy is upstream's error for a container that did not become healthy in time; the
+// stand-in's messages start with it and add what Docker says.
+const errNotHealthy = "container failed to be in healthy state"
 
 type containerState struct {
 	Status     string `json:"Status"`
@@ -44,9 +43,11 @@ func inspectState(ctx context.Context, env *Env, id string) (*containerState, er
 	return &st, nil
 }
 
-// waitHealthy polls the container until Docker reports it healthy. On timeout the error
-// names the container and quotes its last health-check output; the container is left as it
-// is so the operator can look at it. A container that exits fails at once with its logs.
+// waitHealthy (wait: true) polls the container until Docker reports it healthy. On timeout
+// the error names the container and quotes its last health-check output; the container is
+// left as it is so the operator can look at it. A container that exits fails at once with its
+// logs (upstream would keep polling until the timeout). A container without a healthcheck is
+// refused, as upstream refuses it.
 func waitHealthy(ctx context.Context, env *Env, id, name string, timeout time.Duration) error {
 	start := time.Now()
 	for {
@@ -55,42 +56,26 @@ func waitHealthy(ctx context.Context, env *Env, id, name string, timeout time.Du
 			return fmt.Errorf("waiting for container %s: %w", name, err)
 		}
 		switch {
+		case st.Health == nil:
+			return fmt.Errorf("you have supplied a 'wait' argument, but the container does not have a healthcheck defined. " +
+				"Please remove the 'wait' argument or add a 'healthcheck' attribute")
 		case st.Status == "exited" || st.Status == "dead":
-			return fmt.Errorf("container %s on %s exited (code %d) while waiting for it to be healthy%s",
-				name, env.Host, st.ExitCode, lastLogs(ctx, env, id))
-		case st.Health == nil && st.Running && !st.Restarting:
-			env.info("container %s has no healthcheck: running is as healthy as it gets", name)
-			return nil
-		case st.Health != nil && st.Health.Status == "healthy":
+			return fmt.Errorf("%s: container %s on %s exited (code %d) while waiting for it to be healthy%s",
+				errNotHealthy, name, env.Host, st.ExitCode, lastLogs(ctx, env, id))
+		case st.Health.Status == "healthy":
 			env.info("container %s is healthy after %ds", name, int(time.Since(start).Seconds()))
 			return nil
 		}
 		elapsed := time.Since(start)
 		if elapsed >= timeout {
-			return fmt.Errorf("container %s on %s is not healthy after %ds (%s)%s; the container is left in place for inspection (docker logs %s)",
-				name, env.Host, int(timeout.Seconds()), describeState(st), lastHealthOutput(st), name)
+			return fmt.Errorf("%s: container %s on %s is not healthy after %ds (%s)%s; the container is left in place for inspection (docker logs %s)",
+				errNotHealthy, name, env.Host, int(timeout.Seconds()), describeState(st), lastHealthOutput(st), name)
 		}
 		env.status("waiting for %s to be healthy (%ds)", name, int(elapsed.Seconds()))
 		if err := sleep(ctx, pollInterval); err != nil {
 			return fmt.Errorf("waiting for container %s: %w", name, err)
 		}
 	}
-}
-
-// checkRunning is mustRun without wait: after a short grace period the container must be
-// running (not exited, not in a restart loop).
-func checkRunning(ctx context.Context, env *Env, id, name string) error {
-	if err := sleep(ctx, runningGrace); err != nil {
-		return err
-	}
-	st, err := inspectState(ctx, env, id)
-	if err != nil {
-		return fmt.Errorf("checking container %s: %w", name, err)
-	}
-	if st.Running && !st.Restarting {
-		return nil
-	}
-	return fmt.Errorf("container %s on %s is not running (%s)%s", name, env.Host, describeState(st), lastLogs(ctx, env, id))
 }
 
 func describeState(st *containerState) string {

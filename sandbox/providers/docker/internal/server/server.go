@@ -310,7 +310,10 @@ func (s *Server) Create(ctx context.Context, req *pulumirpc.CreateRequest) (*pul
 	if err != nil {
 		return nil, s.operationError(err, inputs)
 	}
-	out, err := marshal("outputs", props.Merge(withoutBookkeeping(inputs), computed))
+	// The state: the inputs with what was read back from Docker on top, secret where the
+	// inputs were.
+	state := props.KeepSecret(props.Merge(withoutBookkeeping(inputs), computed), inputs)
+	out, err := marshal("outputs", state)
 	if err != nil {
 		return nil, err
 	}
@@ -376,19 +379,41 @@ func (s *Server) Read(ctx context.Context, req *pulumirpc.ReadRequest) (*pulumir
 	if res.ID == "" {
 		return &pulumirpc.ReadResponse{}, nil
 	}
-	outState, err := marshal("properties", res.State)
+	newState := props.KeepSecret(withoutBookkeeping(res.State), state)
+	newInputs := res.Inputs
+	if len(state) > 0 && len(inputs) > 0 { // a refresh: the inputs follow what was read back
+		newInputs = props.KeepSecret(props.RefreshedInputs(inputs, newState), inputs)
+	}
+	outState, err := marshal("properties", newState)
 	if err != nil {
 		return nil, err
 	}
-	outInputs, err := marshal("inputs", res.Inputs)
+	outInputs, err := marshal("inputs", newInputs)
 	if err != nil {
 		return nil, err
 	}
 	return &pulumirpc.ReadResponse{Id: res.ID, Properties: outState, Inputs: outInputs}, nil
 }
 
-// Update changes an object in place. A preview carries the old computed outputs over:
-// nothing an in-place update does changes them, so dependants see no spurious unknowns.
+// plannedState is the state an in-place update leads to, as Terraform plans it: the old
+// state, with every property the inputs give set to the input, and every property they leave
+// out removed unless it is optional+computed (which keeps what Docker reported). Computed
+// outputs (ids, network data) carry over.
+func plannedState(r *schema.Resource, state, news resource.PropertyMap) resource.PropertyMap {
+	out := withoutBookkeeping(state)
+	for name, f := range r.Fields {
+		k := resource.PropertyKey(name)
+		if v, ok := news[k]; ok && !props.IsNull(v) {
+			out[k] = v
+		} else if !f.Computed {
+			delete(out, k)
+		}
+	}
+	return out
+}
+
+// Update changes an object in place. Its result, and a preview's, is the planned state
+// (plannedState) plus what the resource reports.
 func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pulumirpc.UpdateResponse, error) {
 	r, err := s.lookup(req.GetType(), req.GetUrn())
 	if err != nil {
@@ -402,9 +427,9 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, err
 	}
+	planned := plannedState(r.Schema(), olds, news)
 	if req.GetPreview() {
-		carried := props.Merge(withoutBookkeeping(news), props.Pick(olds, r.Computed()...))
-		out, err := marshal("outputs", props.WithUnknown(carried, r.Computed()...))
+		out, err := marshal("outputs", planned)
 		return &pulumirpc.UpdateResponse{Properties: out}, err
 	}
 	env, err := s.env(req.GetUrn())
@@ -417,7 +442,7 @@ func (s *Server) Update(ctx context.Context, req *pulumirpc.UpdateRequest) (*pul
 	if err != nil {
 		return nil, s.operationError(err, news)
 	}
-	out, err := marshal("outputs", props.Merge(withoutBookkeeping(news), computed))
+	out, err := marshal("outputs", props.KeepSecret(props.Merge(planned, computed), news))
 	if err != nil {
 		return nil, err
 	}

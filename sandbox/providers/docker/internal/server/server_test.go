@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -96,7 +97,8 @@ func TestCreateKeepsSecretInputsSecret(t *testing.T) {
 		case args[0] == "create":
 			return "cid", nil
 		case args[0] == "container":
-			return `{"Status":"running","Running":true}`, nil
+			return `{"Id":"cid","Name":"/c","Image":"sha256:b","State":{"Status":"running","Running":true},` +
+				`"Config":{"Image":"busybox","Env":["PW=hunter2"]},"HostConfig":{"RestartPolicy":{"Name":"no"}}}`, nil
 		}
 		return "", nil
 	}}
@@ -128,7 +130,7 @@ func TestUnhealthyCreateIsAPartialFailure(t *testing.T) {
 		case "create":
 			return "cid", nil
 		case "container":
-			return `{"Status":"exited","Running":false,"ExitCode":1}`, nil
+			return `{"Status":"exited","Running":false,"ExitCode":1,"Health":{"Status":"unhealthy"}}`, nil
 		}
 		return "", nil
 	}}
@@ -396,4 +398,134 @@ func containsString(list []resource.PropertyValue, s string) bool {
 		}
 	}
 	return false
+}
+
+// fakeDaemon answers a container's full inspect from doc (nil: no such container), and
+// records everything else.
+type fakeDaemon struct{ doc map[string]any }
+
+func (d *fakeDaemon) respond(args []string) (string, error) {
+	switch {
+	case args[0] == "create":
+		return "cid", nil
+	case args[0] == "container" && d.doc == nil:
+		return "", &dockercli.Error{Stderr: "Error: No such container: cid"}
+	case args[0] == "container" && args[3] == "{{json .State}}":
+		out, _ := json.Marshal(d.doc["State"])
+		return string(out), nil
+	case args[0] == "container":
+		out, _ := json.Marshal(d.doc)
+		return string(out), nil
+	}
+	return "", nil
+}
+
+// The whole cycle on the engine's protocol: the state holds what Docker reports; a preview
+// compares the program with it; a refresh reads drift back (inputs too) and drops a container
+// removed by hand.
+func TestContainerLifecycleReadsDockerBack(t *testing.T) {
+	daemon := &fakeDaemon{doc: map[string]any{
+		"Id": "cid", "Name": "/xingrin-redis", "Image": "sha256:r",
+		"State": map[string]any{"Status": "running", "Running": true, "Health": map[string]any{"Status": "healthy"}},
+		"Config": map[string]any{"Image": "sha256:r", "Hostname": "cid", "Cmd": []any{"redis-server"},
+			"Healthcheck": map[string]any{"Test": []any{"CMD-SHELL", "redis-cli ping"}, "Interval": 2e9, "StartPeriod": 60e9, "Retries": 25}},
+		"HostConfig":      map[string]any{"RestartPolicy": map[string]any{"Name": "always"}},
+		"NetworkSettings": map[string]any{"Networks": map[string]any{"xingrin_network": map[string]any{"IPAddress": "172.18.0.3"}}},
+	}}
+	f := &dockercli.Fake{Respond: daemon.respond}
+	s := configured(t, f)
+	program := resource.NewPropertyMapFromMap(map[string]any{
+		"name": "xingrin-redis", "image": "sha256:r", "restart": "always", "wait": true, "waitTimeout": 180.0,
+		"healthcheck": map[string]any{"tests": []any{"CMD", "redis-cli", "ping"}, "interval": "2s", "retries": 25.0, "startPeriod": "60s"},
+	})
+	program["envs"] = resource.MakeSecret(resource.NewArrayProperty([]resource.PropertyValue{resource.NewStringProperty("PW=hunter2")}))
+	inputs := check(t, s, &pulumirpc.CheckRequest{Urn: containerURN, News: st(t, program), RandomSeed: []byte("s")})
+
+	created, err := s.Create(context.Background(), &pulumirpc.CreateRequest{Urn: containerURN, Properties: st(t, inputs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := back(t, created.Properties)
+	health := state["healthcheck"].ObjectValue()
+	if health["startPeriod"].StringValue() != "1m0s" || health["timeout"].StringValue() != "0s" || !state["envs"].IsSecret() ||
+		state["networkData"].ArrayValue()[0].ObjectValue()["ipAddress"].StringValue() != "172.18.0.3" {
+		t.Fatalf("state %v", state)
+	}
+	if _, ok := state["__defaults"]; ok {
+		t.Fatal("the defaults list belongs to the inputs only")
+	}
+
+	diff := func(state resource.PropertyMap) *pulumirpc.DiffResponse {
+		t.Helper()
+		resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: containerURN, Id: "cid",
+			Olds: st(t, state), OldInputs: st(t, inputs), News: st(t, inputs)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	if resp := diff(state); len(resp.Diffs) != 1 || resp.Diffs[0] != "healthcheck" || len(resp.Replaces) != 0 {
+		t.Fatalf("preview after up: %v", resp)
+	}
+
+	// Update: the planned state (the program's healthcheck), nothing done to the container.
+	f.Calls = nil
+	updated, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{Urn: containerURN, Id: "cid",
+		Olds: st(t, state), OldInputs: st(t, inputs), News: st(t, inputs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state = back(t, updated.Properties)
+	if state["healthcheck"].ObjectValue()["startPeriod"].StringValue() != "60s" || len(f.Calls) != 0 || !state["envs"].IsSecret() ||
+		state["hostname"].StringValue() != "cid" {
+		t.Fatalf("updated state %v, commands %q", state, f.Commands())
+	}
+	if resp := diff(state); resp.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Fatalf("preview after the update: %v", resp)
+	}
+
+	// Refresh after `docker update --restart no`: state and inputs follow Docker.
+	daemon.doc["HostConfig"] = map[string]any{"RestartPolicy": map[string]any{"Name": "no"}}
+	read, err := s.Read(context.Background(), &pulumirpc.ReadRequest{Urn: containerURN, Id: "cid",
+		Properties: st(t, state), Inputs: st(t, inputs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, refreshedInputs := back(t, read.Properties), back(t, read.Inputs)
+	if state["restart"].StringValue() != "no" || refreshedInputs["restart"].StringValue() != "no" || !refreshedInputs["envs"].IsSecret() ||
+		refreshedInputs["healthcheck"].ObjectValue()["startPeriod"].StringValue() != "1m0s" {
+		t.Fatalf("refreshed state %v inputs %v", state, refreshedInputs)
+	}
+	if _, ok := refreshedInputs["__defaults"]; ok {
+		t.Fatal("a refresh drops the defaults list, as the bridge does")
+	}
+	if resp := diff(state); len(resp.Diffs) != 2 || resp.Diffs[0] != "healthcheck" || resp.Diffs[1] != "restart" {
+		t.Fatalf("preview --refresh: %v", resp)
+	}
+
+	// Removed by hand: the refresh drops it.
+	daemon.doc = nil
+	read, err = s.Read(context.Background(), &pulumirpc.ReadRequest{Urn: containerURN, Id: "cid",
+		Properties: st(t, state), Inputs: st(t, inputs)})
+	if err != nil || read.Id != "" {
+		t.Fatalf("removed container: %v %v", read, err)
+	}
+}
+
+// A preview of an update is the planned state, without Docker.
+func TestUpdatePreviewIsThePlannedState(t *testing.T) {
+	s := New(nil) // not configured: a preview must not need Docker
+	state := resource.NewPropertyMapFromMap(map[string]any{"id": "cid", "name": "c", "image": "sha256:1", "restart": "always",
+		"hostname": "cid", "command": []any{"x"}, "envs": []any{"A=1"}})
+	news := resource.NewPropertyMapFromMap(map[string]any{"name": "c", "image": "sha256:1", "restart": "no", "__defaults": []any{}})
+	resp, err := s.Update(context.Background(), &pulumirpc.UpdateRequest{Urn: containerURN, Id: "cid", Olds: st(t, state),
+		News: st(t, news), Preview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := resource.NewPropertyMapFromMap(map[string]any{"id": "cid", "name": "c", "image": "sha256:1", "restart": "no",
+		"hostname": "cid", "command": []any{"x"}, "envs": []any{"A=1"}})
+	if got := back(t, resp.Properties); !got.DeepEquals(want) {
+		t.Fatalf("planned %v", got)
+	}
 }
