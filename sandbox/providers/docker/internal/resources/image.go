@@ -183,40 +183,24 @@ func platformMatches(platform string, img *imageInspect) bool {
 	return strings.EqualFold(platform, have)
 }
 
-// repoOf is an image reference without its tag or digest.
-func repoOf(ref string) string {
-	if i := strings.Index(ref, "@"); i >= 0 {
-		ref = ref[:i]
-	}
-	if i := strings.LastIndex(ref, ":"); i > strings.LastIndex(ref, "/") {
-		ref = ref[:i]
-	}
-	return ref
-}
-
-// normalizeRepo spells out Docker Hub's implied parts, as Docker does when it compares
-// names: "redis" is "docker.io/library/redis", "foo/bar" is "docker.io/foo/bar".
-func normalizeRepo(repo string) string {
-	first, _, hasSlash := strings.Cut(repo, "/")
-	switch {
-	case !hasSlash:
-		return "docker.io/library/" + repo
-	case !strings.ContainsAny(first, ".:") && first != "localhost":
-		return "docker.io/" + repo
-	}
-	return repo
-}
-
-// repoDigestFor picks the RepoDigests entry of the repository the image was named by
-// ("" for an image built here and never pushed or pulled).
+// repoDigestFor is upstream's choice of repoDigest (determineRepoDigest): none for an image
+// without digests (built here, never pushed or pulled), the only one if there is one, else the
+// first that starts with the name up to its first ":" (the tag, or a registry's port), else the
+// first of all.
 func repoDigestFor(name string, digests []string) string {
-	want := normalizeRepo(repoOf(name))
+	switch len(digests) {
+	case 0:
+		return ""
+	case 1:
+		return digests[0]
+	}
+	prefix, _, _ := strings.Cut(name, ":")
 	for _, d := range digests {
-		if normalizeRepo(repoOf(d)) == want {
+		if strings.HasPrefix(d, prefix) {
 			return d
 		}
 	}
-	return ""
+	return digests[0]
 }
 
 var imageIDPrefix = regexp.MustCompile(`^sha256:[0-9a-f]{64}`)
@@ -248,9 +232,24 @@ func (*RemoteImage) Read(ctx context.Context, env *Env, id string, state, inputs
 }
 
 // Update implements Resource: only keepLocally and forceRemove update in place, and both
-// matter only at deletion.
-func (*RemoteImage) Update(_ context.Context, _ *Env, _ string, olds, _ resource.PropertyMap) (map[string]any, error) {
-	return props.Pick(olds, "imageId", "repoDigest"), nil
+// matter only at deletion. As upstream's update, it makes sure the image is there (pulling it
+// if it went missing) and reads it back.
+func (*RemoteImage) Update(ctx context.Context, env *Env, _ string, _, news resource.PropertyMap) (map[string]any, error) {
+	var in imageInputs
+	if err := props.Decode(news, &in); err != nil {
+		return nil, err
+	}
+	img, err := inspectImage(ctx, env, in.Name)
+	if dockercli.IsNotFound(err) {
+		if err := pullImage(ctx, env, in); err != nil {
+			return nil, err
+		}
+		img, err = inspectImage(ctx, env, in.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("unable to read image %s on %s: %w", in.Name, env.Host, err)
+	}
+	return imageComputed(in.Name, img), nil
 }
 
 // Delete implements Resource. With keepLocally (how the XingRin program uses it) the image

@@ -8,6 +8,7 @@ import (
 
 	"xingrin.invalid/providers/docker/internal/diff"
 	"xingrin.invalid/providers/docker/internal/dockercli"
+	"xingrin.invalid/providers/docker/internal/props"
 )
 
 const serverImage = "127.0.0.1:5000/yyhuni/xingrin-server:v1.1.0"
@@ -23,7 +24,7 @@ func inspectJSON(id string, digests ...string) string {
 func TestImageLocalIsUsedWithoutPull(t *testing.T) {
 	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
 		if args[0] == "image" {
-			return inspectJSON("sha256:111", "127.0.0.1:5000/other@sha256:999", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:222"), nil
+			return inspectJSON("sha256:111", "docker.io/yyhuni/xingrin-server@sha256:999", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:222"), nil
 		}
 		t.Fatalf("unexpected docker %q", args)
 		return "", nil
@@ -131,10 +132,46 @@ func TestRepoDigestFor(t *testing.T) {
 		{"127.0.0.1:5000/library/redis:7-alpine", []string{"redis@sha256:1", "127.0.0.1:5000/library/redis@sha256:2"}, "127.0.0.1:5000/library/redis@sha256:2"},
 		{"localhost:5000/a", []string{"localhost:5000/a@sha256:3"}, "localhost:5000/a@sha256:3"},
 		{"built:local", nil, ""},
+		// Upstream's rule, not a registry-aware one: one digest is taken whatever its repository,
+		// the name is cut at its first ":" (here a registry port), else the first digest.
+		{"built:local", []string{"reg/other@sha256:4"}, "reg/other@sha256:4"},
+		{"127.0.0.1:5000/yyhuni/xingrin-server:v1", []string{"127.0.0.1:5001/mirror/x@sha256:5", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:6"},
+			"127.0.0.1:5001/mirror/x@sha256:5"},
+		{"redis:7", []string{"a/b@sha256:7", "c/d@sha256:8"}, "a/b@sha256:7"},
 	}
 	for _, c := range cases {
 		if got := repoDigestFor(c.name, c.digests); got != c.want {
 			t.Errorf("repoDigestFor(%q) = %q, want %q", c.name, got, c.want)
 		}
+	}
+}
+
+// Upstream's update makes sure the image is there (pulling it if it went missing) and reads
+// it back: a new image ID under the same tag reaches the state.
+func TestImageUpdateReadsBack(t *testing.T) {
+	pulled := false
+	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
+		switch args[0] {
+		case "image":
+			if !pulled {
+				return "", &dockercli.Error{Stderr: "Error: No such image: " + serverImage}
+			}
+			return inspectJSON("sha256:333", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:444"), nil
+		case "pull":
+			pulled = true
+		}
+		return "", nil
+	}}
+	env, _ := testEnv(f)
+	r := &RemoteImage{}
+	olds := props.Merge(checked(t, r, map[string]any{"name": serverImage, "keepLocally": true}),
+		map[string]any{"imageId": "sha256:111", "repoDigest": "127.0.0.1:5000/yyhuni/xingrin-server@sha256:222"})
+	computed, err := r.Update(context.Background(), env, "sha256:111"+serverImage, olds, checked(t, r, map[string]any{"name": serverImage}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"imageId": "sha256:333", "repoDigest": "127.0.0.1:5000/yyhuni/xingrin-server@sha256:444"}
+	if !pulled || !reflect.DeepEqual(computed, want) {
+		t.Fatalf("pulled %v computed %v", pulled, computed)
 	}
 }

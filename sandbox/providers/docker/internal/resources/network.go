@@ -36,11 +36,14 @@ type networkInputs struct {
 // Schema implements Resource.
 func (*Network) Schema() *schema.Resource { return networkSchema }
 
-// Computed implements Resource.
-func (*Network) Computed() []string { return []string{"id"} }
+// Computed implements Resource: what Docker decides unless the program says.
+func (*Network) Computed() []string {
+	return []string{"id", "driver", "options", "internal", "ipamConfigs", "scope"}
+}
 
 // Create implements Resource. An existing network of the same name is refused rather than
-// adopted: it may belong to something else, and deleting the stack would remove it.
+// adopted: it may belong to something else, and deleting the stack would remove it. The new
+// network is read back (networkReadBack).
 func (*Network) Create(ctx context.Context, env *Env, inputs resource.PropertyMap) (string, map[string]any, error) {
 	var in networkInputs
 	if err := props.Decode(inputs, &in); err != nil {
@@ -61,29 +64,92 @@ func (*Network) Create(ctx context.Context, env *Env, inputs resource.PropertyMa
 	if err != nil {
 		return "", nil, fmt.Errorf("unable to create network %s: %w", in.Name, err)
 	}
-	return id, map[string]any{"id": id}, nil
+	n, err := inspectNetwork(ctx, env, id)
+	if err != nil {
+		return "", nil, fmt.Errorf("network %s was created but cannot be inspected: %w", in.Name, err)
+	}
+	return n.ID, networkReadBack(n), nil
 }
 
 type networkInspect struct {
-	ID     string            `json:"Id"`
-	Name   string            `json:"Name"`
-	Driver string            `json:"Driver"`
-	Labels map[string]string `json:"Labels"`
+	ID         string            `json:"Id"`
+	Name       string            `json:"Name"`
+	Driver     string            `json:"Driver"`
+	Scope      string            `json:"Scope"`
+	EnableIPv6 bool              `json:"EnableIPv6"`
+	Internal   bool              `json:"Internal"`
+	Attachable bool              `json:"Attachable"`
+	Ingress    bool              `json:"Ingress"`
+	Options    map[string]string `json:"Options"`
+	Labels     map[string]string `json:"Labels"`
+	IPAM       struct {
+		Driver  string            `json:"Driver"`
+		Options map[string]string `json:"Options"`
+		Config  []struct {
+			Subnet     string            `json:"Subnet"`
+			IPRange    string            `json:"IPRange"`
+			Gateway    string            `json:"Gateway"`
+			AuxAddress map[string]string `json:"AuxiliaryAddresses"`
+		} `json:"Config"`
+	} `json:"IPAM"`
 }
 
-// Read implements Resource. Only existence is refreshed; an import takes name, driver and
-// labels from Docker.
-func (*Network) Read(ctx context.Context, env *Env, id string, state, inputs resource.PropertyMap) (ReadResult, error) {
+func inspectNetwork(ctx context.Context, env *Env, id string) (*networkInspect, error) {
 	out, err := env.Docker.Run(ctx, "network", "inspect", "--format", "{{json .}}", id)
+	if err != nil {
+		return nil, err
+	}
+	var n networkInspect
+	if err := json.Unmarshal([]byte(out), &n); err != nil {
+		return nil, fmt.Errorf("reading docker network inspect output: %w", err)
+	}
+	return &n, nil
+}
+
+// networkReadBack is what upstream's read stores: name, labels, driver, the flags, IPAM
+// driver, options and configs, scope and driver options.
+func networkReadBack(n *networkInspect) map[string]any {
+	configs := make([]any, 0, len(n.IPAM.Config))
+	for _, c := range n.IPAM.Config {
+		m := map[string]any{}
+		if c.Subnet != "" {
+			m["subnet"] = c.Subnet
+		}
+		if c.IPRange != "" {
+			m["ipRange"] = c.IPRange
+		}
+		if c.Gateway != "" {
+			m["gateway"] = c.Gateway
+		}
+		if len(c.AuxAddress) > 0 {
+			m["auxAddress"] = stringMap(c.AuxAddress)
+		}
+		configs = append(configs, m)
+	}
+	return map[string]any{
+		"id": n.ID, "name": n.Name, "labels": labelList(n.Labels), "driver": n.Driver, "internal": n.Internal,
+		"attachable": n.Attachable, "ingress": n.Ingress, "ipv6": n.EnableIPv6, "ipamDriver": n.IPAM.Driver,
+		"ipamOptions": stringMap(n.IPAM.Options), "scope": n.Scope, "options": stringMap(n.Options), "ipamConfigs": configs,
+	}
+}
+
+func stringMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Read implements Resource: the network read back over the state; a network removed by hand
+// reads as deleted. An import takes name, driver and labels from Docker as inputs.
+func (*Network) Read(ctx context.Context, env *Env, id string, state, inputs resource.PropertyMap) (ReadResult, error) {
+	n, err := inspectNetwork(ctx, env, id)
 	if dockercli.IsNotFound(err) {
 		return ReadResult{}, nil
 	}
 	if err != nil {
 		return ReadResult{}, err
-	}
-	var n networkInspect
-	if err := json.Unmarshal([]byte(out), &n); err != nil {
-		return ReadResult{}, fmt.Errorf("reading docker network inspect output: %w", err)
 	}
 	if len(state) == 0 { // import
 		in := map[string]any{"name": n.Name, "driver": n.Driver}
@@ -91,14 +157,15 @@ func (*Network) Read(ctx context.Context, env *Env, id string, state, inputs res
 			in["labels"] = ls
 		}
 		inputs = resource.NewPropertyMapFromMap(in)
-		state = props.Merge(inputs, map[string]any{"id": n.ID})
+		state = inputs
 	}
-	return ReadResult{ID: n.ID, State: state, Inputs: inputs}, nil
+	return ReadResult{ID: n.ID, State: props.Merge(state, networkReadBack(n)), Inputs: inputs}, nil
 }
 
-// Update implements Resource; never called, as every property replaces.
-func (*Network) Update(_ context.Context, _ *Env, id string, _, _ resource.PropertyMap) (map[string]any, error) {
-	return map[string]any{"id": id}, nil
+// Update implements Resource; only reached to clear a partial failure, as every property
+// replaces: nothing to do.
+func (*Network) Update(context.Context, *Env, string, resource.PropertyMap, resource.PropertyMap) (map[string]any, error) {
+	return nil, nil
 }
 
 // Delete implements Resource.

@@ -37,6 +37,14 @@ type volumeInspect struct {
 	Driver     string            `json:"Driver"`
 	Mountpoint string            `json:"Mountpoint"`
 	Labels     map[string]string `json:"Labels"`
+	Options    map[string]string `json:"Options"`
+}
+
+// volumeReadBack is what upstream's read stores: name, labels, driver, driver options and
+// mount point.
+func volumeReadBack(v *volumeInspect) map[string]any {
+	return map[string]any{"name": v.Name, "labels": labelList(v.Labels), "driver": v.Driver,
+		"driverOpts": stringMap(v.Options), "mountpoint": v.Mountpoint}
 }
 
 // Schema implements Resource.
@@ -68,7 +76,7 @@ func (*Volume) Create(ctx context.Context, env *Env, inputs resource.PropertyMap
 	if err != nil {
 		return "", nil, fmt.Errorf("volume %s was created but cannot be inspected: %w", in.Name, err)
 	}
-	return v.Name, map[string]any{"driver": v.Driver, "mountpoint": v.Mountpoint}, nil
+	return v.Name, volumeReadBack(v), nil
 }
 
 func inspectVolume(ctx context.Context, env *Env, name string) (*volumeInspect, error) {
@@ -83,7 +91,8 @@ func inspectVolume(ctx context.Context, env *Env, name string) (*volumeInspect, 
 	return &v, nil
 }
 
-// Read implements Resource.
+// Read implements Resource: the volume read back over the state (volumeReadBack); a volume
+// removed by hand reads as deleted.
 func (*Volume) Read(ctx context.Context, env *Env, id string, state, inputs resource.PropertyMap) (ReadResult, error) {
 	v, err := inspectVolume(ctx, env, id)
 	if dockercli.IsNotFound(err) {
@@ -92,7 +101,7 @@ func (*Volume) Read(ctx context.Context, env *Env, id string, state, inputs reso
 	if err != nil {
 		return ReadResult{}, err
 	}
-	computed := map[string]any{"driver": v.Driver, "mountpoint": v.Mountpoint}
+	computed := volumeReadBack(v)
 	if len(state) == 0 { // import
 		in := map[string]any{"name": v.Name}
 		if ls := labelList(v.Labels); len(ls) > 0 {
@@ -104,9 +113,10 @@ func (*Volume) Read(ctx context.Context, env *Env, id string, state, inputs reso
 	return ReadResult{ID: v.Name, State: props.Merge(state, computed), Inputs: inputs}, nil
 }
 
-// Update implements Resource; never called, as every property replaces.
-func (*Volume) Update(_ context.Context, _ *Env, _ string, olds, _ resource.PropertyMap) (map[string]any, error) {
-	return props.Pick(olds, "driver", "mountpoint"), nil
+// Update implements Resource; only reached to clear a partial failure, as every property
+// replaces: nothing to do.
+func (*Volume) Update(context.Context, *Env, string, resource.PropertyMap, resource.PropertyMap) (map[string]any, error) {
+	return nil, nil
 }
 
 // Delete implements Resource. Not reached for volumes with retainOnDelete (the engine
