@@ -282,7 +282,34 @@ func (s *Server) Diff(_ context.Context, req *pulumirpc.DiffRequest) (*pulumirpc
 	if err != nil {
 		return nil, err
 	}
+	news, err = ignoreChanges(news, olds, req.GetIgnoreChanges())
+	if err != nil {
+		return nil, err
+	}
 	return diff.Compute(r.Schema(), olds, news).Response(), nil
+}
+
+// ignoreChanges applies the program's ignoreChanges to the comparison with the state, as the
+// bridge hands them to Terraform's diff: an ignored path takes the state's value (or goes, if
+// the state has none), so it cannot show a diff. (The engine has already put the old inputs
+// there, but the state may hold what Docker reported instead.)
+func ignoreChanges(news, state resource.PropertyMap, paths []string) (resource.PropertyMap, error) {
+	if len(paths) == 0 {
+		return news, nil
+	}
+	obj, olds := resource.NewObjectProperty(news.Copy()), resource.NewObjectProperty(state)
+	for _, p := range paths {
+		path, err := resource.ParsePropertyPath(p)
+		if err != nil {
+			return nil, fmt.Errorf("ignoreChanges: %w", err)
+		}
+		if v, ok := path.Get(olds); ok {
+			path.Set(obj, v)
+		} else {
+			path.Delete(obj)
+		}
+	}
+	return obj.ObjectValue(), nil
 }
 
 // Create makes the object; a preview answers with the inputs and unknown computed outputs

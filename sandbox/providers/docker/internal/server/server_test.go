@@ -179,6 +179,12 @@ func TestDiffComparesInputsWithOldState(t *testing.T) {
 	if resp := diff(roundTrip); resp.Changes != pulumirpc.DiffResponse_DIFF_NONE {
 		t.Fatalf("round-tripped values: %v", resp)
 	}
+	// ignoreChanges hides what Docker reported differently, as the bridge's diff does.
+	resp, err := s.Diff(context.Background(), &pulumirpc.DiffRequest{Urn: containerURN, Id: "cid", Olds: st(t, state),
+		News: st(t, inputs), IgnoreChanges: []string{"healthcheck.startPeriod"}})
+	if err != nil || resp.Changes != pulumirpc.DiffResponse_DIFF_NONE {
+		t.Fatalf("ignoreChanges: %v %v", resp, err)
+	}
 	// Drift: restart changed by hand (docker update --restart no) and read back by a refresh.
 	state["restart"] = resource.NewStringProperty("no")
 	if resp := diff(roundTrip); len(resp.Diffs) != 1 || resp.Diffs[0] != "restart" || len(resp.Replaces) != 0 {
