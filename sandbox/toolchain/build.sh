@@ -228,7 +228,7 @@ build_docker_stand_in() { build_stand_in docker; DOCKER_BIN=$STAND_IN_BIN; }
 # cache like the providers, since env.sh makes the engine ignore plugins on PATH.
 POLICY_ANALYZER=policy-nodejs-analyzer
 install_policy_analyzer() {
-  local file=$RIG/toolchain/pulumi-analyzer-$POLICY_ANALYZER
+  local file=$RIG/../policy/pulumi-analyzer-$POLICY_ANALYZER
   local dest=$PULUMI_HOME/plugins/analyzer-$POLICY_ANALYZER-v1.0.0/pulumi-analyzer-$POLICY_ANALYZER
   if [[ -x $dest ]] && cmp -s "$file" "$dest"; then log "policy analyzer: installed"; return; fi
   quietly "  installing analyzer plugin $POLICY_ANALYZER" \
