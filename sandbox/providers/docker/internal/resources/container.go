@@ -159,6 +159,9 @@ func (*Container) Create(ctx context.Context, env *Env, inputs resource.Property
 	}
 	id, err := createContainer(ctx, env, in)
 	if err != nil {
+		if id != "" {
+			return "", nil, &InitError{ID: id, Computed: map[string]any{"id": id}, Err: err}
+		}
 		return "", nil, err
 	}
 	computed := map[string]any{"id": id}
@@ -210,11 +213,11 @@ func createContainer(ctx context.Context, env *Env, in containerInputs) (string,
 	if err != nil {
 		return "", fmt.Errorf("unable to create container %s on %s: %w", in.Name, env.Host, err)
 	}
-	// From here the container exists: a failure removes it again, so a retry does not trip
-	// over the name (a container that does not become healthy is left in place instead).
+	// From here the container exists. As upstream, a failure leaves it in place with its id, so
+	// the engine records it (when it still can) and the next up deals with it; a killed update
+	// leaves it behind for the operator's recovery to find.
 	fail := func(what string, err error) (string, error) {
-		_, _ = env.Docker.Run(context.WithoutCancel(ctx), "rm", "-f", "-v", id)
-		return "", fmt.Errorf("unable to %s container %s on %s: %w", what, in.Name, env.Host, err)
+		return id, fmt.Errorf("unable to %s container %s on %s: %w", what, in.Name, env.Host, err)
 	}
 	for _, cmd := range connectArgs(in, id) {
 		if _, err := env.Docker.Run(ctx, cmd...); err != nil {
