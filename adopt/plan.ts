@@ -153,6 +153,16 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     set("djangoSecretKey", dotenv.DJANGO_SECRET_KEY, from("DJANGO_SECRET_KEY"), true);
     set("workerApiKey", dotenv.WORKER_API_KEY, from("WORKER_API_KEY"), true);
 
+    // What the takeover itself needs: whose containers give way, and the network to import.
+    if (inventory.composeProject === undefined) {
+        problems.push("the XingRin containers carry no compose project label (com.docker.compose.project): adopt takes over " +
+            "installations that install.sh made with docker compose; remove containers started by hand, or recreate them with compose");
+    } else {
+        set("takeoverComposeProject", inventory.composeProject, "label com.docker.compose.project of its containers");
+    }
+    if (inventory.network !== undefined) {
+        set("takeoverNetworkId", inventory.network.id, `id of network ${NETWORK_NAME}`);
+    }
     notes.push(...fixedSettingNotes(env), ...containerNotes(inventory));
     if (problems.length > 0) {
         throw new AdoptError(`cannot adopt the XingRin installation on ${inventory.dockerHost}:\n${problems.map(p => `  - ${p}`).join("\n")}`);

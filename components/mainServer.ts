@@ -1,9 +1,11 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { MainServerSettings, publicUrl } from "../config/read";
+import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { containerLabels } from "./labels";
+import { adoptExisting, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 
@@ -49,6 +51,8 @@ interface ContainerSpec {
     ports?: docker.types.input.ContainerPort[];
     healthcheck?: docker.types.input.ContainerHealthcheck;
     dependsOn?: pulumi.Resource[];
+    /** In a takeover: the compose services whose containers are removed right before this one starts. */
+    takesOver?: string[];
 }
 
 /**
@@ -69,6 +73,8 @@ export class MainServer extends pulumi.ComponentResource {
     private readonly imageTag: string;
     private readonly stack: string;
     private readonly staged: pulumi.Output<StagedImages>;
+    private readonly takeover?: Takeover;
+    private readonly dockerHost: string;
 
     constructor(name: string, args: MainServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:server:MainServer", name, {}, opts);
@@ -78,17 +84,22 @@ export class MainServer extends pulumi.ComponentResource {
         this.imageTag = args.imageTag;
         this.stack = args.stack;
         this.staged = args.staged;
+        this.takeover = settings.takeover;
+        this.dockerHost = settings.dockerHost;
 
-        this.network = new docker.Network(`${name}-network`, { name: NETWORK_NAME }, { parent: this });
+        const takeover = settings.takeover;
+        this.network = new docker.Network(`${name}-network`, { name: NETWORK_NAME },
+            { parent: this, ...adoptExisting(takeover?.networkId) });
         this.networkName = this.network.name;
 
         const backing: docker.Container[] = [];
         if (db.local) {
             this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
-                { parent: this, retainOnDelete: true });
+                { parent: this, retainOnDelete: true, ...adoptExisting(takeover === undefined ? undefined : db.volume) });
             backing.push(this.container(running, {
                 service: "postgres",
                 switch: "in place",
+                takesOver: ["postgres"],
                 image: images.require("postgres"),
                 envs: args.databasePassword.apply(password => toEnvList({
                     POSTGRES_DB: db.name,
@@ -107,6 +118,7 @@ export class MainServer extends pulumi.ComponentResource {
         backing.push(this.container(running, {
             service: "redis",
             switch: "in place",
+            takesOver: ["redis"],
             image: images.redis,
             healthcheck: {
                 tests: ["CMD", "redis-cli", "ping"],
@@ -166,6 +178,9 @@ export class MainServer extends pulumi.ComponentResource {
         this.container(running, {
             service: "nginx",
             switch: "in place",
+            // The public port moves last, once the program's server, frontend and agent run beside
+            // compose's: those go with compose's nginx, so users see one nginx swap, as in an update.
+            takesOver: ["nginx", "server", "agent", "frontend"],
             image: images.require("nginx"),
             ports: [{ internal: 8083, external: settings.publicPort, ip: settings.bindAddress }],
             volumes: [{ hostPath: settings.tlsCertDir, containerPath: "/etc/nginx/ssl", readOnly: true }],
@@ -183,6 +198,15 @@ export class MainServer extends pulumi.ComponentResource {
     }
 
     private container(running: RunningImage[], spec: ContainerSpec): docker.Container {
+        const dependsOn = [...(spec.dependsOn ?? [])];
+        if (this.takeover !== undefined && spec.takesOver !== undefined) {
+            dependsOn.push(takeoverStep(`take-over-${spec.service}`, {
+                takeover: this.takeover,
+                services: spec.takesOver,
+                dockerHost: this.dockerHost,
+                gate: script => afterStage(this.staged, script),
+            }, { parent: this, dependsOn: spec.dependsOn }));
+        }
         // The resource name is the container's name, so `docker ps` reads like the preview.
         const containerName = spec.switch === "versioned" ? `xingrin-${spec.service}-${this.imageTag}` : `xingrin-${spec.service}`;
         const container = new docker.Container(containerName, {
@@ -203,7 +227,7 @@ export class MainServer extends pulumi.ComponentResource {
             networksAdvanced: [{ name: this.networkName, aliases: [spec.service] }],
         }, {
             parent: this,
-            dependsOn: spec.dependsOn,
+            dependsOn,
             // The docker provider always stops a container before replacing it; said here too, so the
             // program reads the same on any provider.
             deleteBeforeReplace: true,

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { validatePostgresName, validateVolumeName } from "./database";
 import { ConfigError } from "./errors";
+import { readTakeover, Takeover } from "./takeover";
 import { urlHost, validateHost, validateIpAddress } from "./hosts";
 import { validateImageReference, validateNamespace, validateRegistry, validateXingrinImageRefs } from "./imageReference";
 import { ImageRepository } from "./images";
@@ -43,6 +44,8 @@ export interface MainServerSettings {
     dataDir: string;
     tlsCertDir: string;
     database: DatabaseSettings;
+    /** Set when the stack takes over an install.sh installation on this host. */
+    takeover?: Takeover;
 }
 
 export type PublicScheme = "http" | "https";
@@ -116,6 +119,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
             bindAddress,
             dataDir: validateDirectory("dataDir", config.get("dataDir") ?? "/opt/xingrin", "/opt/xingrin"),
             tlsCertDir: validateDirectory("tlsCertDir", config.get("tlsCertDir") ?? "/opt/xingrin/ssl", "/opt/xingrin/ssl"),
+            takeover: readTakeover(config),
             database: {
                 local: databaseHost === LOCAL_DATABASE_HOST,
                 host: databaseHost,

@@ -11,6 +11,9 @@ export interface RecordedResource {
     dependencies: string[];
     deleteBeforeReplace: boolean;
     retainOnDelete: boolean;
+    /** The id the resource is imported from ("" when it is created). */
+    importId: string;
+    ignoreChanges: string[];
 }
 
 export const PROJECT = "xingrin-deploy";
@@ -71,6 +74,8 @@ monitor.registerResource = (req: any, callback: (err: any, response: any) => voi
                 dependencies: req.getDependenciesList(),
                 deleteBeforeReplace: req.getDeletebeforereplace(),
                 retainOnDelete: req.getRetainondelete(),
+                importId: req.getImportid(),
+                ignoreChanges: req.getIgnorechangesList(),
             });
         }
         callback(err, response);

@@ -68,6 +68,8 @@ describe("adopt: from .env and containers to stack config", () => {
             ["databasePassword", SECRET_VALUES[0], true],
             ["djangoSecretKey", SECRET_VALUES[1], true],
             ["workerApiKey", SECRET_VALUES[2], true],
+            ["takeoverComposeProject", "docker", false],
+            ["takeoverNetworkId", "3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c", false],
         ]);
         assert.deepStrictEqual(plan.notes, [
             "the TLS certificate is in the XingRin checkout (/root/xingrin/docker/nginx/ssl): keep it there, or copy it to " +
@@ -92,8 +94,8 @@ describe("adopt: from .env and containers to stack config", () => {
         for (const secret of SECRET_VALUES) {
             assert.ok(!text.includes(secret), `${secret} printed:\n${text}`);
         }
-        assert.ok(lines.includes("  databasePassword     [secret]                        .env DB_PASSWORD (line 11)"), text);
-        assert.ok(lines.includes("  postgresVolume       docker_postgres_data            volume at /var/lib/postgresql/data of xingrin-postgres"), text);
+        assert.ok(lines.includes("  databasePassword        [secret]                                                          .env DB_PASSWORD (line 11)"), text);
+        assert.ok(lines.includes("  postgresVolume          docker_postgres_data                                              volume at /var/lib/postgresql/data of xingrin-postgres"), text);
         assert.deepStrictEqual(lines.slice(0, 5), [
             `XingRin installation on ${HOST}`,
             `  .env             ${INSTALL_ENV}`,

@@ -1,0 +1,47 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { Takeover } from "../config/takeover";
+import { shellQuote } from "./workerScripts";
+
+/**
+ * For a resource that an install.sh installation already has (its network, its postgres volume):
+ * import it instead of creating it. Compose put its own labels on it, which the program does not
+ * set, so labels are left alone for good (a change to them would otherwise replace the resource).
+ */
+export function adoptExisting(id: string | undefined): pulumi.CustomResourceOptions {
+    return id === undefined ? {} : { import: id, ignoreChanges: ["labels"] };
+}
+
+/**
+ * The shell that removes an install.sh installation's containers of some compose services, without
+ * their volumes. It is the create command of a one-time step: after the takeover it never runs again.
+ */
+export function removeComposeServicesScript(project: string, services: string[]): string {
+    return [
+        "set -eu",
+        `for service in ${services.map(shellQuote).join(" ")}; do`,
+        `  ids=$(docker ps -aq --filter label=com.docker.compose.project=${shellQuote(project)} --filter "label=com.docker.compose.service=$service")`,
+        '  [ -n "$ids" ] || continue',
+        '  echo "install.sh\'s $service gives way: $(docker inspect --format \'{{.Name}}\' $ids | tr -d / | tr \'\\n\' \' \')"',
+        "  docker rm --force $ids >/dev/null",
+        "done",
+    ].join("\n");
+}
+
+export interface TakeoverStepArgs {
+    takeover: Takeover;
+    /** Compose services whose containers give way in this step. */
+    services: string[];
+    /** The main server's Docker endpoint. */
+    dockerHost: string;
+    /** Holds the step back until the fleet is staged (components/stageCheck.ts afterStage). */
+    gate: (script: string) => pulumi.Input<string>;
+}
+
+/** One step of a takeover, on the machine running Pulumi, against the main server's Docker. */
+export function takeoverStep(name: string, args: TakeoverStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
+    return new command.local.Command(name, {
+        create: args.gate(removeComposeServicesScript(args.takeover.composeProject, args.services)),
+        environment: { DOCKER_HOST: args.dockerHost },
+    }, opts);
+}
