@@ -12,6 +12,7 @@ REQUIRED_PACKAGES=(
   iproute2         # ip link/addr for the worker bridges, ss for port checks
   curl             # registry API checks
   jq               # writing/reading sandbox.json
+  docker-compose   # the takeover spec stages an installation the way XingRin's install.sh does
 )
 
 ensure_packages() {

@@ -14,6 +14,8 @@ export interface SandboxFleet {
     tags: string[];
     registryLog: string;
     sshPrivateKeyFile: string;
+    /** Where the sandbox keeps everything it creates (ssh/config, workers/, …). */
+    stateDir: string;
     /** The sandbox's own data dir (the stack's dataDir) and where nginx's certificates go. */
     dataDir: string;
     tlsCertDir: string;

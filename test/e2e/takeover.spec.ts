@@ -1,0 +1,165 @@
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { EngineEvent } from "@pulumi/pulumi/automation";
+import { docker, inspectContainer, serviceContainer } from "./support/hosts";
+import { SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
+import { collectSteps, createSandboxStack, E2eStack, echoTo, removeSandboxStack, STACK_NAME, stackEnv, storedState } from "./support/stack";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const FIXTURE = path.join(__dirname, "fixtures", "install-sh", "docker-compose.yml");
+const PROJECT = "docker";   // install.sh runs compose in XingRin's docker/ directory
+const PGDATA = "/var/lib/postgresql/data";
+
+/**
+ * Issue 11: an installation made the way install.sh makes one (compose, generated secrets, a
+ * remote worker started with `docker run`), with data in its database, taken over by `npm run adopt`
+ * and one `pulumi up`, then updated and rolled back. At every step the data and the worker's
+ * registration are still there, no xingrin-* container is outside the program's control, and no
+ * secret appears in plain text.
+ */
+describe("taking over an install.sh installation with its data", function () {
+    this.timeout(15 * 60 * 1000);
+    let fleet: SandboxFleet;
+    let e2e: E2eStack;
+    let installDir: string;
+    let clusterId: string;
+    const secrets = {
+        DB_PASSWORD: `pw-${crypto.randomBytes(8).toString("hex")}`,
+        DJANGO_SECRET_KEY: `dj-${crypto.randomBytes(16).toString("hex")}`,
+        WORKER_API_KEY: `wk-${crypto.randomBytes(16).toString("hex")}`,
+    };
+    const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
+    const postgres = () => serviceContainer(fleet.dockerHost, "postgres");
+
+    function compose(args: string[]): void {
+        execFileSync("docker-compose", ["--project-name", PROJECT, ...args], {
+            cwd: installDir, env: { ...process.env, DOCKER_HOST: fleet.dockerHost }, stdio: ["ignore", "inherit", "inherit"],
+        });
+    }
+
+    /** What the takeover must keep, and what it must leave under the program's control alone. */
+    function assertTakenOver(tag: string) {
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "cat", `${PGDATA}/scan-history`]), "3 scans, 41 findings");
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "cat", `${PGDATA}/registrations`]), "worker-1");
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "head", "-n1", `${PGDATA}/xingrin-standin-cluster`]), clusterId);
+        for (const host of [fleet.dockerHost, ...fleet.workers.map(w => w.dockerHost)]) {
+            const rows = docker(host, ["ps", "-a", "--format", `{{.Names}} {{.Label "xingrin.stack"}} {{.Label "com.docker.compose.project"}}`])
+                .split("\n").filter(row => row.startsWith("xingrin-"));
+            for (const row of rows) {
+                const [name, stack, composeProject] = row.split(" ");
+                assert.strictEqual(stack, `xingrin-deploy/${STACK_NAME}`, `${name} on ${host} is not the program's`);
+                assert.ok(composeProject === undefined || composeProject === "", `${name} on ${host} still belongs to compose`);
+            }
+        }
+        const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
+        assert.strictEqual(server.env.IMAGE_TAG, tag);
+        // The installation's own secrets carry on: the database and the registered workers keep working.
+        assert.strictEqual(server.env.DB_PASSWORD, secrets.DB_PASSWORD);
+        assert.strictEqual(server.env.WORKER_API_KEY, secrets.WORKER_API_KEY);
+        const agent = inspectContainer(fleet.workers[0].dockerHost, serviceContainer(fleet.workers[0].dockerHost, "agent"));
+        assert.ok(agent.imageTags.includes(ref("agent", tag)), `worker-1's agent runs ${agent.imageTags}`);
+        assert.strictEqual(agent.env.WORKER_API_KEY, secrets.WORKER_API_KEY);
+        const state = storedState(e2e);
+        const printed = e2e.output.join("");
+        for (const [key, secret] of Object.entries(secrets)) {
+            assert.ok(!state.includes(secret), `${key} is in the state in plain text`);
+            assert.ok(!printed.includes(secret), `${key} was printed`);
+        }
+    }
+
+    async function up(tag: string) {
+        await e2e.stack.setConfig("imageTag", { value: tag });
+        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+        assert.strictEqual(result.summary.result, "succeeded");
+    }
+
+    before(async () => {
+        fleet = sandboxUp();
+        // 1. Deploy XingRin the way install.sh does: compose, an .env with generated secrets.
+        installDir = fs.mkdtempSync(path.join(os.tmpdir(), "xingrin-install-sh-"));
+        fs.copyFileSync(FIXTURE, path.join(installDir, "docker-compose.yml"));
+        fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
+        fs.writeFileSync(path.join(installDir, ".env"), [
+            "# written like install.sh writes docker/.env",
+            `IMAGE_REGISTRY=${fleet.registry}`, `DOCKER_USER=${fleet.namespace}`, "IMAGE_TAG=v1.1.0",
+            `REDIS_IMAGE=${fleet.redisImage}`,
+            "DB_HOST=postgres", "DB_PORT=5432", "DB_NAME=xingrin", "DB_USER=postgres",
+            `DB_PASSWORD=${secrets.DB_PASSWORD}`, "REDIS_HOST=redis", "SERVER_PORT=8888",
+            "PUBLIC_HOST=127.0.0.1", "PUBLIC_PORT=8083", `DJANGO_SECRET_KEY="${secrets.DJANGO_SECRET_KEY}"`, "DEBUG=False",
+            `WORKER_API_KEY=${secrets.WORKER_API_KEY}`, `DATA_DIR=${fleet.dataDir}`, `TLS_DIR=${fleet.tlsCertDir}`, "",
+        ].join("\n"), { mode: 0o600 });
+        compose(["up", "--detach"]);
+        // install.sh's remote worker: the agent started by hand with docker run.
+        execFileSync("ssh", ["-F", path.join(fleet.stateDir, "ssh", "config"), "worker-1",
+            "IFS= read -r WORKER_API_KEY; export WORKER_API_KEY; " +
+            `docker run -d --name xingrin-agent --restart always -e SERVER_URL=http://127.0.0.1:8083 -e WORKER_ID=1 ` +
+            `-e IMAGE_TAG=v1.1.0 -e WORKER_API_KEY -v /proc:/host/proc:ro ${ref("agent", "v1.1.0")}`],
+        { input: `${secrets.WORKER_API_KEY}\n`, stdio: ["pipe", "ignore", "inherit"] });
+        // 2. Data in its database, and the worker's registration.
+        const deadline = Date.now() + 60_000;
+        while (spawnSync("docker", ["--host", fleet.dockerHost, "exec", "xingrin-postgres", "pg_isready", "-q"]).status !== 0) {
+            assert.ok(Date.now() < deadline, "install.sh's postgres did not come up");
+            execFileSync("sleep", ["0.5"]);
+        }
+        docker(fleet.dockerHost, ["exec", "xingrin-postgres", "sh", "-c",
+            `printf '3 scans, 41 findings' > ${PGDATA}/scan-history && printf worker-1 > ${PGDATA}/registrations`]);
+        clusterId = docker(fleet.dockerHost, ["exec", "xingrin-postgres", "head", "-n1", `${PGDATA}/xingrin-standin-cluster`]);
+        e2e = await createSandboxStack(fleet, "v1.1.0");
+    });
+
+    after(async () => {
+        if (e2e !== undefined) {
+            await e2e.stack.destroy({ onOutput: echoTo(e2e), color: "never" }).catch(err => console.error(`destroy failed: ${err}`));
+            await removeSandboxStack(e2e);
+        }
+        fs.rmSync(installDir, { recursive: true, force: true });
+        sandboxDown();
+    });
+
+    it("3a. `npm run adopt` writes the installation's settings and secrets, printing no secret", () => {
+        const adopt = spawnSync("npx", ["ts-node", "--transpile-only", "adopt/cli.ts", "--env", path.join(installDir, ".env"),
+            "--docker-host", fleet.dockerHost, "--stack", STACK_NAME], {
+            cwd: REPO, encoding: "utf8", env: { ...process.env, ...stackEnv(e2e) },
+        });
+        const output = `${adopt.stdout}${adopt.stderr}`;
+        e2e.output.push(output);
+        process.stdout.write(output.split("\n").map(line => `      | ${line}`).join("\n"));
+        assert.strictEqual(adopt.status, 0, output);
+        assert.match(output, /postgresVolume +docker_postgres_data/);
+        assert.match(output, /takeoverComposeProject +docker/);
+        assert.match(output, /databasePassword +\[secret\]/);
+    });
+
+    it("3b. the takeover's preview imports the network and the volume and deletes nothing that holds data", async () => {
+        const events: EngineEvent[] = [];
+        await e2e.stack.preview({ color: "never", onEvent: e => events.push(e), onOutput: echoTo(e2e) });
+        const steps = collectSteps(events);
+        const op = (name: string) => steps.find(step => step.urn.endsWith(`::${name}`))?.op;
+        assert.strictEqual(op("main-server-network"), "import");
+        assert.strictEqual(op("main-server-postgres-data"), "import");
+        for (const name of ["take-over-postgres", "take-over-redis", "take-over-nginx", "xingrin-postgres", "xingrin-nginx", "xingrin-server-v1.1.0"]) {
+            assert.strictEqual(op(name), "create", name);
+        }
+        assert.deepStrictEqual(steps.filter(step => step.op === "delete" || step.op === "replace").map(step => step.urn), []);
+    });
+
+    it("3c. one `pulumi up` takes it over: data and registration kept, compose's containers gone", async () => {
+        await up("v1.1.0");
+        assertTakenOver("v1.1.0");
+        assert.strictEqual(docker(fleet.dockerHost, ["ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`]), "");
+        const preview = await e2e.stack.preview({ color: "never" });
+        const changed = Object.entries(preview.changeSummary).filter(([op, count]) => op !== "same" && count > 0);
+        assert.deepStrictEqual(changed, [], preview.stdout);
+    });
+
+    it("3d. then an update to the next tag, and a rollback, keep everything", async () => {
+        await up("v1.2.0");
+        assertTakenOver("v1.2.0");
+        await up("v1.1.0");
+        assertTakenOver("v1.1.0");
+    });
+});
