@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { WorkerHost } from "../config/workers";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
-import { workerConnection } from "./workerConnection";
-import { agentStartScript, AGENT_CONTAINER, agentStopScript } from "./workerScripts";
+import { SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
+import { agentRetireScript, agentStartScript, AGENT_CONTAINER } from "./workerScripts";
 
 export interface RemoteWorkerArgs {
     readonly host: WorkerHost;
@@ -29,6 +29,8 @@ export interface RemoteWorkerArgs {
  */
 export class RemoteWorker extends pulumi.ComponentResource {
     public readonly agent: command.remote.Command;
+    /** Stops the agent when the worker leaves the stack; never fails on a host that is gone. */
+    public readonly retire: command.local.Command;
     public readonly hostName: string;
     public readonly images: { worker: string; agent: string };
     /** Repo digest of each pre-pulled image, as the host reported it. */
@@ -48,20 +50,28 @@ export class RemoteWorker extends pulumi.ComponentResource {
             connection: workerConnection(args.host, args.sshPrivateKey),
             create: start,
             update: start,
-            delete: agentStopScript(),
+            // No delete here: the command provider fails a delete on a host it cannot reach, which
+            // would fail every update after a worker machine is gone. `retire` stops the agent.
             // The key travels on stdin, so it is never part of the command text that Pulumi logs
             // and shows in previews; as a secret input it is encrypted in state. It is released
             // only once the whole fleet is staged: that is what holds the agent back until then.
             stdin: pulumi.secret(afterStage(args.staged, args.workerApiKey)),
-        }, {
-            parent: this,
-            // Replacing must stop the old agent before starting the new one: both use one name.
-            deleteBeforeReplace: true,
-        });
+        }, { parent: this });
+        this.retire = new command.local.Command(`${name}-retire`, {
+            delete: agentRetireScript({
+                workerName: args.host.name,
+                address: args.host.address,
+                port: args.host.port,
+                user: args.host.user,
+                hostKey: args.host.hostKey,
+                connectTimeoutSeconds: SSH_DIAL_TIMEOUT_SECONDS,
+            }),
+            stdin: pulumi.secret(args.sshPrivateKey),
+        }, { parent: this, dependsOn: [this.agent] });
 
         this.hostName = args.host.name;
         this.images = { worker: args.workerImage, agent: args.agentImage };
         this.digests = args.stage.digests;
-        this.registerOutputs({ agent: this.agent, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
+        this.registerOutputs({ agent: this.agent, retire: this.retire, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
     }
 }

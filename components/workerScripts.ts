@@ -74,8 +74,45 @@ export function agentStartScript(args: AgentStartArgs): string {
     ].join("\n");
 }
 
-export function agentStopScript(): string {
-    return `docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`;
+export interface RetireArgs {
+    workerName: string;
+    address: string;
+    port: number;
+    user: string;
+    hostKey: string;
+    /** Seconds to wait for the host to answer before giving up. */
+    connectTimeoutSeconds: number;
+}
+
+/**
+ * Run where Pulumi runs, when a worker leaves the stack (or the stack is destroyed): stop its agent
+ * over SSH, once, with a short timeout. A host that does not answer (a decommissioned machine) must
+ * not hang or fail the update, so the script always succeeds and says what it could not clean up.
+ * The SSH private key arrives on stdin and lives only in a 0600 temporary file.
+ */
+export function agentRetireScript(args: RetireArgs): string {
+    const hostPattern = args.port === 22 ? args.address : `[${args.address}]:${args.port}`;
+    const where = `${args.workerName} (${args.user}@${args.address}:${args.port})`;
+    return [
+        "set -u",
+        "umask 077",
+        'dir=$(mktemp -d) && trap \'rm -rf "$dir"\' EXIT',
+        'cat > "$dir/key"',
+        `printf '%s\\n' ${shellQuote(`${hostPattern} ${args.hostKey}`)} > "$dir/known_hosts"`,
+        [
+            'if ssh -i "$dir/key" -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes',
+            '-o UserKnownHostsFile="$dir/known_hosts" -o StrictHostKeyChecking=yes',
+            `-o ConnectTimeout=${args.connectTimeoutSeconds} -o ConnectionAttempts=1 -p ${args.port}`,
+            shellQuote(`${args.user}@${args.address}`),
+            shellQuote(`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`), "; then",
+        ].join(" "),
+        `  echo ${shellQuote(`${where}: agent stopped`)}`,
+        "else",
+        `  echo ${shellQuote(`${where} could not be reached, so its agent may still run there: when the host is back, ` +
+            `run \`docker rm -f ${AGENT_CONTAINER}\` on it, or remove the worker in XingRin`)} >&2`,
+        "fi",
+        "exit 0",
+    ].join("\n");
 }
 
 /** The run identifier a pre-pull printed ("" when it printed none). */

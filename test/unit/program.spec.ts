@@ -104,6 +104,23 @@ describe("the program on prod-like config", () => {
         assert.match(agent.split("\n")[0], /^# after stage run 20261130T000000\.000000001$/);
     });
 
+    it("stops a removed worker's agent from where Pulumi runs, with a short timeout, never failing the update", () => {
+        const agent = named(v110.resources, "worker-2-agent");
+        assert.strictEqual(agent.inputs.delete, undefined, "a delete on the agent would fail every update once the host is gone");
+        const retire = named(v110.resources, "worker-2-retire");
+        assert.strictEqual(retire.type, "command:local:Command");
+        assert.strictEqual(retire.inputs.create, undefined);
+        assert.ok(retire.dependencies.includes(agent.urn));
+        const script = retire.inputs.delete as string;
+        assert.ok(script.includes("printf '%s\\n' '[10.0.1.12]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo' > \"$dir/known_hosts\""), script);
+        assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 'xingrin@10.0.1.12' 'docker rm -f xingrin-agent"), script);
+        assert.match(script, /could not be reached, so its agent may still run there/);
+        assert.match(script.split("\n").pop()!, /^exit 0$/);
+        assert.ok(isSecretInput(retire.inputs.stdin));
+        assert.strictEqual(plain(retire.inputs.stdin), SECRETS.workerSshPrivateKey);
+        assert.ok(!script.includes("PRIVATE KEY"));
+    });
+
     it("labels every container with its stack, service and image, on the main server and on workers", () => {
         for (const container of byType(v110.resources, CONTAINER)) {
             const labels = Object.fromEntries(container.inputs.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
