@@ -2,6 +2,7 @@ import { IMAGE_LABEL, STACK_LABEL } from "../components/labels";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
+import { findWorkerDrift } from "./workerDrift";
 
 export interface RecoverDeps {
     pulumi: PulumiCli;
@@ -36,22 +37,27 @@ export interface RecoveryPlan {
     /** What the interrupted update left half done: "creating xingrin-postgres". */
     interrupted: string[];
     leftovers: Leftover[];
-    /** Worker commands that may have run only partly: the next up runs them again. */
+    /** Worker commands that may have run only partly, or whose host drifted: the next up runs them again. */
     rerun: string[];
+    /** Why each of them runs again, for the operator. */
+    reasons: string[];
+    /** Workers that could not be checked. */
+    unreachable: string[];
 }
 
 /**
  * After `pulumi up` was killed or lost its connection: puts state and hosts back in step so that a
  * plain `pulumi up` (same tag to finish, previous tag to roll back) converges. It removes containers
  * that carry the stack's label but that the state does not track (an interrupted create leaves one,
- * holding a name or a port), clears the interrupted operations, and marks worker commands that were
- * running to be run again. Nothing else is touched; the postgres volume is never.
+ * holding a name or a port), clears the interrupted operations, and marks worker commands to be run
+ * again: those that were running, and those whose host drifted (agent removed or replaced by hand,
+ * image deleted). Nothing else is touched; the postgres volume is never.
  */
 export async function recover(options: { yes: boolean }, deps: RecoverDeps): Promise<void> {
     const { pulumi, print } = deps;
     const plan = await planRecovery(pulumi, deps.openHosts);
     print(`stack ${pulumi.stack}: ${describe(plan)}`);
-    if (plan.interrupted.length === 0 && plan.leftovers.length === 0) {
+    if (plan.interrupted.length === 0 && plan.leftovers.length === 0 && plan.rerun.length === 0) {
         print(`nothing to recover: run \`${pulumi.upCommand()}\``);
         return;
     }
@@ -115,11 +121,24 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     }).filter(container => !tracked.has(container.id));
 
     const inState = new Set(resources.map(r => r.urn));
+    const rerun = pending.filter(op => op.resource.type === COMMAND && inState.has(op.resource.urn)).map(op => op.resource.urn);
+    const reasons = rerun.map(urn => `${nameOf(urn)} may have run only partly: the next up runs it again`);
+    // Drift on the workers, which no refresh can see (the command provider reads nothing back).
+    const drift = await findWorkerDrift(pulumi, openHosts);
+    for (const found of drift.drift) {
+        const urn = resources.find(r => r.type === COMMAND && r.urn.endsWith(`::${found.worker}-${found.rerun}`))?.urn;
+        if (urn !== undefined && !rerun.includes(urn)) {
+            rerun.push(urn);
+            reasons.push(`${found.worker} ${found.problem}: the next up runs ${nameOf(urn)} again`);
+        }
+    }
     return {
         stackLabel,
         interrupted: pending.map(op => `${op.type} ${nameOf(op.resource.urn)}`),
         leftovers,
-        rerun: pending.filter(op => op.resource.type === COMMAND && inState.has(op.resource.urn)).map(op => op.resource.urn),
+        rerun,
+        reasons,
+        unreachable: drift.unreachable,
     };
 }
 
@@ -131,8 +150,11 @@ function describe(plan: RecoveryPlan): string {
     for (const leftover of plan.leftovers) {
         lines.push(`  leftover container ${leftover.name} (${leftover.image || "no image label"}): not tracked by the stack, will be removed`);
     }
-    for (const urn of plan.rerun) {
-        lines.push(`  ${nameOf(urn)} may have run only partly: the next up runs it again`);
+    for (const reason of plan.reasons) {
+        lines.push(`  ${reason}`);
+    }
+    for (const worker of plan.unreachable) {
+        lines.push(`  not checked: ${worker}`);
     }
     return lines.join("\n");
 }

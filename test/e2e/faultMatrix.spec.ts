@@ -260,6 +260,36 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         reports.push({ fault: "9. unreachable worker removed from workers", outcome: `succeeded in ${seconds} s`, commandsToConverge: [] });
     });
 
+    it("drift on the hosts shows and is put right: a container changed by hand, a worker's agent removed, its image deleted", async () => {
+        // The main server: the docker provider reads containers back, so a refresh sees the change.
+        const redis = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=redis", "--format", "{{.Names}}"]);
+        docker(fleet.dockerHost, ["update", "--restart", "no", redis]);
+        const preview = await e2e.stack.preview({ refresh: true, diff: true, color: "never" });
+        assert.match(preview.stdout, /~ restart *: "no" => "always"/, preview.stdout);
+        await e2e.stack.up({ refresh: true, onOutput: echoTo(e2e), color: "never" });
+        assert.strictEqual(docker(fleet.dockerHost, ["inspect", "--format", "{{.HostConfig.RestartPolicy.Name}}", redis]), "always");
+
+        // The workers: nothing reads them back, so `versions` shows it and `recover` has the next up repair it.
+        const [worker1, worker2] = fleet.workers;
+        docker(worker2.dockerHost, ["rm", "--force", "xingrin-agent"]);
+        docker(worker1.dockerHost, ["image", "rm", "--force", ref("worker", current)]);
+        const versions = releaseCli(e2e, ["versions"]);
+        assert.strictEqual(versions.status, 2, versions.output);
+        assert.match(versions.output, /worker-2 agent: no agent container on the host/);
+        assert.match(versions.output, /worker-1 worker: the host does not hold this image/);
+        const recover = releaseCli(e2e, ["recover", "--yes"]);
+        assert.strictEqual(recover.status, 0, recover.output);
+        assert.match(recover.output, /worker-2 runs no agent container, .*: the next up runs worker-2-agent again/);
+        assert.match(recover.output, /worker-1 does not hold .*xingrin-worker.*: the next up runs worker-1-pre-pull again/);
+        await up(current);
+        assertOneVersion(current);
+        assert.ok(docker(worker1.dockerHost, ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"]).split("\n").includes(ref("worker", current)));
+        reports.push({
+            fault: "drift: container changed, agent removed, image deleted by hand", outcome: "shown by preview --refresh / versions",
+            commandsToConverge: ["pulumi up --refresh", "npm run recover", "pulumi up"],
+        });
+    });
+
     it("leaves the sandbox as it found it after every fault", () => {
         restoreSandbox();
         assertOneVersion(current);

@@ -95,4 +95,41 @@ describe("release recover", () => {
         const lines = await run(fake, fakeHosts, true);
         assert.deepStrictEqual(lines, ["stack prod: no interrupted operation in the state", "nothing to recover: run `pulumi up --stack prod --diff`"]);
     });
+
+    it("finds drift on the workers that no refresh sees, and has the next up run their commands again", async () => {
+        const workers = [
+            { name: "worker-1", address: "10.0.1.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne" },
+            { name: "worker-2", address: "10.0.1.12", port: 22, user: "root", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo" },
+        ];
+        const fake = new FakePulumi({
+            imageTag: "v1.2.0", registry: "reg.example.com", namespace: "xingrin", workers,
+            workerSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nx\n-----END OPENSSH PRIVATE KEY-----",
+        });
+        const command = "xingrin:worker:RemoteWorker$command:remote:Command";
+        const stageCommand = "xingrin:stage:FleetStage$command:remote:Command";
+        fake.exported = { version: 3, deployment: { resources: [
+            { urn: URN(command, "worker-1-agent"), type: "command:remote:Command", id: "a1" },
+            { urn: URN(stageCommand, "worker-2-pre-pull"), type: "command:remote:Command", id: "p2" },
+        ] } };
+        const held = (tag: string) => ["worker", "agent"].map(service => ({ repository: `reg.example.com/xingrin/xingrin-${service}`, tag }));
+        const fakeHosts = new FakeHosts({
+            "main-server": { containers: [], images: [] },
+            // The agent was removed by hand.
+            "worker-1": { containers: [], images: held("v1.2.0") },
+            // The worker image was deleted by hand.
+            "worker-2": {
+                containers: [{ name: "xingrin-agent", image: "reg.example.com/xingrin/xingrin-agent:v1.2.0" }],
+                images: held("v1.2.0").filter(image => !image.repository.endsWith("xingrin-worker")),
+            },
+        });
+        const lines = await run(fake, fakeHosts, true);
+        assert.deepStrictEqual(lines.slice(0, 1), [
+            "stack prod: no interrupted operation in the state\n" +
+            "  worker-1 runs no agent container, not one agent on reg.example.com/xingrin/xingrin-agent:v1.2.0: the next up runs worker-1-agent again\n" +
+            "  worker-2 does not hold reg.example.com/xingrin/xingrin-worker:v1.2.0: the next up runs worker-2-pre-pull again",
+        ]);
+        assert.ok(fake.commands.includes(`pulumi state taint ${URN(command, "worker-1-agent")} --yes --stack prod`));
+        assert.ok(fake.commands.includes(`pulumi state taint ${URN(stageCommand, "worker-2-pre-pull")} --yes --stack prod`));
+    });
 });
+
