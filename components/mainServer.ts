@@ -5,7 +5,7 @@ import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { containerLabels } from "./labels";
-import { adoptExisting, takeoverStep } from "./takeover";
+import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 
@@ -89,13 +89,13 @@ export class MainServer extends pulumi.ComponentResource {
 
         const takeover = settings.takeover;
         this.network = new docker.Network(`${name}-network`, { name: NETWORK_NAME },
-            { parent: this, ...adoptExisting(takeover?.networkId) });
+            { parent: this, ...adoptExisting(takeover?.networkId, COMPOSE_NETWORK_SETTINGS) });
         this.networkName = this.network.name;
 
         const backing: docker.Container[] = [];
         if (db.local) {
             this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
-                { parent: this, retainOnDelete: true, ...adoptExisting(takeover === undefined ? undefined : db.volume) });
+                { parent: this, retainOnDelete: true, ...adoptExisting(takeover === undefined ? undefined : db.volume, COMPOSE_VOLUME_SETTINGS) });
             backing.push(this.container(running, {
                 service: "postgres",
                 switch: "in place",

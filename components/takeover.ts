@@ -4,12 +4,18 @@ import { Takeover } from "../config/takeover";
 import { shellQuote } from "./workerScripts";
 
 /**
- * For a resource that an install.sh installation already has (its network, its postgres volume):
- * import it instead of creating it. Compose put its own labels on it, which the program does not
- * set, so labels are left alone for good (a change to them would otherwise replace the resource).
+ * How compose made the network and volume an install.sh installation already has: settings the
+ * program never sets and XingRin does not depend on (only their names do). The docker provider
+ * replaces a network or volume when one of them differs, so an adopted one keeps them for good:
+ * compose's labels, and networks that compose makes attachable.
  */
-export function adoptExisting(id: string | undefined): pulumi.CustomResourceOptions {
-    return id === undefined ? {} : { import: id, ignoreChanges: ["labels"] };
+export const COMPOSE_NETWORK_SETTINGS = ["labels", "attachable", "ingress", "ipv6", "internal", "driver", "options",
+    "ipamDriver", "ipamOptions", "ipamConfigs"];
+export const COMPOSE_VOLUME_SETTINGS = ["labels", "driver", "driverOpts"];
+
+/** For a resource the installation already has: import it as it is, instead of creating it. */
+export function adoptExisting(id: string | undefined, composeSettings: string[]): pulumi.CustomResourceOptions {
+    return id === undefined ? {} : { import: id, ignoreChanges: composeSettings };
 }
 
 /**

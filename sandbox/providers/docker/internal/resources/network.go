@@ -24,13 +24,23 @@ var networkSchema = &schema.Resource{
 		"name":   {Kind: schema.String, Replace: true}, // auto-named when absent
 		"driver": {Kind: schema.String, Replace: true, Computed: true},
 		"labels": {Kind: schema.ObjectList, Fields: labelFields, Replace: true, Set: true},
+		// As upstream: optional, not computed, so a network Docker reports with a flag set (compose
+		// makes its networks attachable) differs from inputs that leave it out.
+		"attachable": {Kind: schema.Bool, Replace: true},
+		"ingress":    {Kind: schema.Bool, Replace: true},
+		"ipv6":       {Kind: schema.Bool, Replace: true},
+		"internal":   {Kind: schema.Bool, Replace: true, Computed: true},
 	},
 }
 
 type networkInputs struct {
-	Name   string  `json:"name"`
-	Driver string  `json:"driver"`
-	Labels []label `json:"labels"`
+	Name       string  `json:"name"`
+	Driver     string  `json:"driver"`
+	Labels     []label `json:"labels"`
+	Attachable bool    `json:"attachable"`
+	Ingress    bool    `json:"ingress"`
+	IPv6       bool    `json:"ipv6"`
+	Internal   bool    `json:"internal"`
 }
 
 // Schema implements Resource.
@@ -60,6 +70,14 @@ func (*Network) Create(ctx context.Context, env *Env, inputs resource.PropertyMa
 		args = append(args, "--driver", in.Driver)
 	}
 	args = append(args, labelArgs(in.Labels)...)
+	for _, flag := range []struct {
+		name string
+		set  bool
+	}{{"--attachable", in.Attachable}, {"--ingress", in.Ingress}, {"--ipv6", in.IPv6}, {"--internal", in.Internal}} {
+		if flag.set {
+			args = append(args, flag.name)
+		}
+	}
 	id, err := env.Docker.Run(ctx, append(args, in.Name)...)
 	if err != nil {
 		return "", nil, fmt.Errorf("unable to create network %s: %w", in.Name, err)
@@ -152,7 +170,7 @@ func (*Network) Read(ctx context.Context, env *Env, id string, state, inputs res
 		return ReadResult{}, err
 	}
 	if len(state) == 0 { // import
-		in := map[string]any{"name": n.Name, "driver": n.Driver}
+		in := map[string]any{"name": n.Name, "driver": n.Driver, "attachable": n.Attachable, "ingress": n.Ingress, "ipv6": n.EnableIPv6, "internal": n.Internal}
 		if ls := labelList(n.Labels); len(ls) > 0 {
 			in["labels"] = ls
 		}

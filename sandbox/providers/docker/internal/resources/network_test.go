@@ -75,3 +75,22 @@ func TestNetworkReadDriftAndGone(t *testing.T) {
 		t.Fatalf("removed network: %+v %v", res, err)
 	}
 }
+
+// Compose makes its networks attachable. Upstream's attachable is optional and not computed, so
+// a program that leaves it out differs from such a network and would replace it: the program
+// must say so (or ignore it) when it adopts one.
+func TestNetworkAttachableDiffsLikeUpstream(t *testing.T) {
+	inputs := checked(t, &Network{}, map[string]any{"name": "n", "labels": []any{map[string]any{"label": "a", "value": "b"}}})
+	attachable := strings.Replace(networkDoc, `"Attachable":false`, `"Attachable":true`, 1)
+	if attachable == networkDoc {
+		t.Fatal("the fixture has no Attachable field to change")
+	}
+	env, _ := testEnv(&dockercli.Fake{Respond: func([]string) (string, error) { return attachable, nil }})
+	res, err := (&Network{}).Read(context.Background(), env, "netid", inputs, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := diff.Compute(networkSchema, res.State, inputs); !reflect.DeepEqual(d.Replaces, []string{"attachable"}) {
+		t.Fatalf("diff %+v", d)
+	}
+}
