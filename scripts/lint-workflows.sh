@@ -8,7 +8,7 @@
 # actionlint is built from the Go module proxy (the only place this machine can
 # get it) into a cache outside the repo, and reused on later runs:
 #   ${XINGRIN_TOOLCHAIN_DIR:-/var/cache/xingrin-deploy/toolchain}/actionlint-v1.7.12/actionlint
-# GOMODCACHE and GOCACHE default to the same cache as toolchain/build.sh, so the
+# GOMODCACHE and GOCACHE default to the same cache as sandbox/toolchain/build.sh, so the
 # two share downloads. shellcheck comes from Debian (apt-get) when missing.
 set -Eeuo pipefail
 
