@@ -1,6 +1,6 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
+import { listedImagePrefix, mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
 import { publicUrl, readFleetConfig } from "./config/read";
 import { MainServer } from "./components/mainServer";
 import { RemoteWorker } from "./components/remoteWorker";
@@ -25,6 +25,8 @@ const stage = new FleetStage("stage", {
         services: mainServerServices(fleet.main.database.local),
         redisImage: fleet.redisImage,
         buildSource: fleet.buildSource,
+        // Local workers run on the main server too: it must hold the image the server hands out.
+        taskExecutorImage: fleet.taskExecutorImage,
     },
     workers: fleet.workers,
     // The worker image the server hands out, whatever it is: a worker must hold it before it is handed out.
@@ -48,6 +50,7 @@ const main = new MainServer("main-server", {
     workerApiKey: fleet.secrets.workerApiKey,
     stack,
     staged: stage.staged,
+    keepVersions: fleet.keepVersions,
 }, { providers: [mainDocker], dependsOn: [stage] });
 
 const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
@@ -61,6 +64,8 @@ const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
     stack,
     stage: staged,
     staged: stage.staged,
+    imagePrefix: listedImagePrefix(fleet.repository),
+    keepVersions: fleet.keepVersions,
 }, { dependsOn: [stage] }));
 
 export const imageTag = tag;

@@ -11,6 +11,8 @@ export interface ImagesArgs {
     readonly redisImage: string;
     /** A XingRin source checkout: build `docker/<service>/Dockerfile` there instead of pulling. */
     readonly buildSource?: string;
+    /** Dev stacks: the worker image the server hands out instead of the one on the tag; pulled too. */
+    readonly taskExecutorImage?: string;
 }
 
 /** One image on the host: the reference the deployment names and what Docker resolved it to. */
@@ -32,6 +34,8 @@ export interface HostImage {
 export class XingrinImages extends pulumi.ComponentResource {
     public readonly xingrin: Readonly<Partial<Record<XingrinService, HostImage>>>;
     public readonly redis: HostImage;
+    /** The taskExecutorImage override, when a dev stack sets one. */
+    public readonly taskExecutor?: HostImage;
 
     constructor(name: string, args: ImagesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:images:XingrinImages", name, {}, opts);
@@ -43,8 +47,10 @@ export class XingrinImages extends pulumi.ComponentResource {
         }
         this.xingrin = xingrin;
         this.redis = this.image(`${name}-redis`, args.redisImage, undefined);
+        this.taskExecutor = args.taskExecutorImage === undefined ? undefined
+            : this.image(`${name}-task-executor`, args.taskExecutorImage, undefined);
 
-        this.registerOutputs({ xingrin: this.xingrin, redis: this.redis });
+        this.registerOutputs({ xingrin: this.xingrin, redis: this.redis, taskExecutor: this.taskExecutor });
     }
 
     /** Exactly one image the host must have, with its reference known before anything runs. */

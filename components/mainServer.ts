@@ -1,10 +1,13 @@
+import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { listedImagePrefix } from "../config/images";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { containerLabels } from "./labels";
+import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
@@ -26,6 +29,8 @@ export interface MainServerArgs {
     readonly stack: string;
     /** Resolves once the whole fleet is staged (phase 1 succeeded on every host). */
     readonly staged: pulumi.Output<StagedImages>;
+    /** XingRin versions the host keeps after the switch (pruneScript). */
+    readonly keepVersions: number;
 }
 
 /** What one container on the main server runs: its name and image. */
@@ -67,9 +72,13 @@ export class MainServer extends pulumi.ComponentResource {
     public readonly network: docker.Network;
     public readonly postgresVolume?: docker.Volume;
     public readonly running: RunningImage[];
+    /** Prunes old XingRin versions from the main server once the switch is done. */
+    public readonly prune: command.local.Command;
     public readonly publicUrl: string;
 
     private readonly networkName: pulumi.Output<string>;
+    /** Every container this update switches, for what must come after all of them. */
+    private readonly switched: docker.Container[] = [];
     private readonly imageTag: string;
     private readonly stack: string;
     private readonly staged: pulumi.Output<StagedImages>;
@@ -175,7 +184,7 @@ export class MainServer extends pulumi.ComponentResource {
             image: images.require("frontend"),
             dependsOn: [server],
         });
-        this.container(running, {
+        const nginx = this.container(running, {
             service: "nginx",
             switch: "in place",
             // The public port moves last, once the program's server, frontend and agent run beside
@@ -187,11 +196,23 @@ export class MainServer extends pulumi.ComponentResource {
             dependsOn: [server, frontend],
         });
 
+        // After the switch: old versions beyond keepVersions leave this host (never one a container uses).
+        this.prune = new command.local.Command(`${name}-prune`, {
+            create: pruneScript({
+                imagePrefix: listedImagePrefix({ registry: args.registry, namespace: args.namespace }),
+                currentTag: args.imageTag,
+                keepVersions: args.keepVersions,
+                keepImages: [args.taskExecutorImage],
+            }),
+            environment: { DOCKER_HOST: settings.dockerHost },
+        }, { parent: this, dependsOn: [nginx, ...this.switched] });
+
         this.running = running;
         this.publicUrl = publicUrl(settings);
         this.registerOutputs({
             network: this.network,
             postgresVolume: this.postgresVolume,
+            prune: this.prune,
             running: this.running,
             publicUrl: this.publicUrl,
         });
@@ -233,6 +254,7 @@ export class MainServer extends pulumi.ComponentResource {
             deleteBeforeReplace: true,
         });
         running.push({ service: spec.service, container: containerName, image: spec.image.ref, digest: spec.image.repoDigest });
+        this.switched.push(container);
         return container;
     }
 }

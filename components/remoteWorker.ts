@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerHost } from "../config/workers";
+import { pruneScript } from "./prune";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
 import { SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
@@ -21,6 +22,9 @@ export interface RemoteWorkerArgs {
     readonly stage: WorkerStage;
     /** Resolves once the whole fleet is staged (phase 1 succeeded everywhere). */
     readonly staged: pulumi.Output<StagedImages>;
+    /** "<registry>/<namespace>/xingrin-" as the host lists its images, and how many versions it keeps. */
+    readonly imagePrefix: string;
+    readonly keepVersions: number;
 }
 
 /**
@@ -29,6 +33,8 @@ export interface RemoteWorkerArgs {
  */
 export class RemoteWorker extends pulumi.ComponentResource {
     public readonly agent: command.remote.Command;
+    /** Prunes old XingRin versions from the host once its agent runs the new one. */
+    public readonly prune: command.remote.Command;
     /** Stops the agent when the worker leaves the stack; never fails on a host that is gone. */
     public readonly retire: command.local.Command;
     public readonly hostName: string;
@@ -57,6 +63,14 @@ export class RemoteWorker extends pulumi.ComponentResource {
             // only once the whole fleet is staged: that is what holds the agent back until then.
             stdin: pulumi.secret(afterStage(args.staged, args.workerApiKey)),
         }, { parent: this });
+        const prune = pruneScript({
+            imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, keepImages: [args.workerImage],
+        });
+        this.prune = new command.remote.Command(`${name}-prune`, {
+            connection: workerConnection(args.host, args.sshPrivateKey),
+            create: prune,
+            update: prune,
+        }, { parent: this, dependsOn: [this.agent] });
         this.retire = new command.local.Command(`${name}-retire`, {
             delete: agentRetireScript({
                 workerName: args.host.name,
@@ -72,6 +86,6 @@ export class RemoteWorker extends pulumi.ComponentResource {
         this.hostName = args.host.name;
         this.images = { worker: args.workerImage, agent: args.agentImage };
         this.digests = args.stage.digests;
-        this.registerOutputs({ agent: this.agent, retire: this.retire, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
+        this.registerOutputs({ agent: this.agent, prune: this.prune, retire: this.retire, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
     }
 }

@@ -53,7 +53,8 @@ export class FleetStage extends pulumi.ComponentResource {
             return { host, prePull, digests: prePull.stdout.apply(parseDigests), run: prePull.stdout.apply(parseStageRun) };
         });
 
-        const mainDigests = pulumi.all([...Object.values(this.main.xingrin), this.main.redis].map(image =>
+        const mainImages = [...Object.values(this.main.xingrin), this.main.redis, ...(this.main.taskExecutor ? [this.main.taskExecutor] : [])];
+        const mainDigests = pulumi.all(mainImages.map(image =>
             image.repoDigest.apply(digest => [image.ref, digest] as const)));
         this.staged = pulumi.all([mainDigests, pulumi.all(this.workers.map(w => w.digests))])
             .apply(([main, workers]) => checkStaged([

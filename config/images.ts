@@ -26,6 +26,15 @@ export function taskExecutorImageRef(repository: ImageRepository, tag: string, o
     return override ?? xingrinImageRef(repository, "worker", tag);
 }
 
+/**
+ * "<registry>/<namespace>/xingrin-" as `docker image ls` names the fleet's images: Docker drops
+ * "docker.io/" (and "library/") from what it shows.
+ */
+export function listedImagePrefix(repository: ImageRepository): string {
+    const registry = repository.registry === "docker.io" || repository.registry === "index.docker.io" ? "" : `${repository.registry}/`;
+    return `${registry}${repository.namespace}/xingrin-`;
+}
+
 /** The XingRin images a main server needs: postgres only when the database runs beside it. */
 export function mainServerServices(localDatabase: boolean): XingrinService[] {
     return XINGRIN_SERVICES.filter(service => service !== "postgres" || localDatabase);

@@ -28,6 +28,8 @@ export interface FleetConfig {
     secrets: FleetSecrets;
     workers: WorkerHost[];
     workerSshPrivateKey?: pulumi.Output<string>;
+    /** XingRin versions every host keeps after an update, the current one included. */
+    keepVersions: number;
 }
 
 export interface MainServerSettings {
@@ -137,7 +139,20 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         },
         workers,
         workerSshPrivateKey: workers.length > 0 ? requireWorkerKey(config) : undefined,
+        keepVersions: readKeepVersions(config),
     };
+}
+
+/** At least 2: a rollback goes to the previous version, which must still be on every host. */
+export function readKeepVersions(config: pulumi.Config): number {
+    const raw = (config.get("keepVersions") ?? "5").trim();
+    const keep = Number(raw);
+    if (!/^\d+$/.test(raw) || keep < 2) {
+        throw new ConfigError(
+            `keepVersions "${raw}" is not a number of versions to keep: use a whole number of at least 2 ` +
+            "(the current version and the one a rollback goes to), for example 5");
+    }
+    return keep;
 }
 
 function readVersionFile(): string {

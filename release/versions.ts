@@ -4,6 +4,7 @@ import { HostAccess, HostTarget, OpenHostAccess } from "./hostAccess";
 import { readInventory } from "./hostInventory";
 import { PulumiCli } from "./pulumiCli";
 import { checkHost, ImageVersion, MAIN_SERVER, TASK_IMAGE_SERVICE, VersionMatrix } from "./versionsCheck";
+import { prunedByNextUpdate } from "./retention";
 import { HostReport, problems, renderHost } from "./versionsTable";
 
 export interface VersionsDeps {
@@ -50,20 +51,25 @@ export async function versions(deps: VersionsDeps): Promise<number> {
     const reachedWorkers = targets.flatMap(t => t.kind === "worker" ? [t.worker] : []);
     const sshPrivateKey = reachedWorkers.length > 0 ? await requireWorkerKey(pulumi) : undefined;
 
+    const wanted = configuredTag === undefined || configuredTag === "" ? deployedTag : configuredTag;
     const access = deps.openHosts({ workers: reachedWorkers, sshPrivateKey });
     let reports: HostReport[];
     try {
         // Compared with the stack's imageTag, not only with the outputs: after a failed or interrupted
         // update, the outputs may name a version the hosts never reached.
-        const wanted = configuredTag === undefined || configuredTag === "" ? deployedTag : configuredTag;
         reports = await Promise.all(targets.map(target => reportHost(access, target, retag(rowFor(matrix, target, outputs), wanted))));
     } finally {
         access.close();
     }
 
+    const keepVersions = Number((await pulumi.configGet("keepVersions")) || "5");
     for (const report of reports) {
         print("");
         renderHost(report).forEach(line => print(line));
+        const pruned = report.check === undefined ? [] : prunedByNextUpdate(report.check.held.map(v => v.tag), wanted, keepVersions);
+        if (pruned.length > 0) {
+            print(`  the next update prunes here (keepVersions ${keepVersions}): ${pruned.join(", ")}`);
+        }
     }
     print("");
     const found = problems(reports);

@@ -113,7 +113,10 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
         for (const worker of fleet.workers) {
             expected[`${worker.name}-agent`] = "update";
+            expected[`${worker.name}-prune`] = "update";
         }
+        // After the switch, each host prunes versions beyond keepVersions.
+        expected["main-server-prune"] = "update";
         assert.deepStrictEqual(changed, expected);
 
         const parentOf = (step: { urn: string }) => step.urn.split("::")[2];

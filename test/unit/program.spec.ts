@@ -121,6 +121,18 @@ describe("the program on prod-like config", () => {
         assert.ok(!script.includes("PRIVATE KEY"));
     });
 
+    it("prunes old versions on every host only after its switch, keeping keepVersions (default 5)", () => {
+        const mainPrune = named(v110.resources, "main-server-prune");
+        for (const container of byType(v110.resources, CONTAINER)) {
+            assert.ok(mainPrune.dependencies.includes(container.urn), `main-server-prune must wait for ${container.name}`);
+        }
+        assert.match(mainPrune.inputs.create, /^prefix='registry\.example\.com\/xingrin\/xingrin-' current='v1\.1\.0' keep=5$/m);
+        assert.deepStrictEqual(mainPrune.inputs.environment, { DOCKER_HOST: "unix:///var/run/docker.sock" });
+        const workerPrune = named(v110.resources, "worker-1-prune");
+        assert.ok(workerPrune.dependencies.includes(named(v110.resources, "worker-1-agent").urn));
+        assert.match(workerPrune.inputs.create, /^never='registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'$/m);
+    });
+
     it("labels every container with its stack, service and image, on the main server and on workers", () => {
         for (const container of byType(v110.resources, CONTAINER)) {
             const labels = Object.fromEntries(container.inputs.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
@@ -232,6 +244,7 @@ describe("bad stack config fails before anything is deployed", () => {
         ["build mode with workers", { buildSource: "/src/xingrin" }, /^buildSource builds images on the main server only/],
         ["a bad public port", { publicPort: 80800 }, "publicPort 80800 is not a TCP port: use a whole number from 1 to 65535"],
         ["a bad docker host", { dockerHost: "/var/run/docker.sock" }, /^dockerHost "\/var\/run\/docker\.sock" is not a Docker endpoint/],
+        ["keeping fewer than 2 versions", { keepVersions: 1 }, /^keepVersions "1" is not a number of versions to keep: use a whole number of at least 2/],
     ];
     for (const [what, overrides, message] of cases) {
         it(`rejects ${what}`, async () => {

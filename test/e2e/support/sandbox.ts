@@ -10,6 +10,8 @@ export interface SandboxFleet {
     dockerHost: string;
     registry: string;
     namespace: string;
+    /** The XingRin services the registry holds images of (server, frontend, …). */
+    services: string[];
     redisImage: string;
     tags: string[];
     registryLog: string;

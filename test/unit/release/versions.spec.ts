@@ -79,6 +79,7 @@ describe("release versions", () => {
             "pulumi config get dockerHost --stack prod",
             "pulumi config get workers --json --stack prod",
             "pulumi config get workerSshPrivateKey --stack prod",
+            "pulumi config get keepVersions --stack prod",
         ]);
         const ps = `docker ${DOCKER_PS_ARGS.join(" ")}`;
         const ls = `docker ${DOCKER_IMAGES_ARGS.join(" ")}`;

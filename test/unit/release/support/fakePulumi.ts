@@ -10,6 +10,7 @@ const PROJECT_DEFAULTS: FakeConfig = {
     imageTag: "",
     allowPrerelease: "false",
     dockerHost: "unix:///var/run/docker.sock",
+    keepVersions: "5",
 };
 
 /**

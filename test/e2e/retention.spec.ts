@@ -1,0 +1,76 @@
+import * as assert from "assert";
+import { docker, inspectContainer, localXingrinImages, serviceContainer } from "./support/hosts";
+import { copyTag } from "./support/faults";
+import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
+import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack } from "./support/stack";
+
+/**
+ * Issue 10: the dev override taskExecutorImage is pre-pulled by every worker before the server
+ * hands it out; old versions are pruned beyond keepVersions, never the rollback target; and
+ * `npm run rollback` run twice walks back two versions.
+ */
+describe("retention, rollbacks in a row and the pre-pulled taskExecutorImage", function () {
+    this.timeout(15 * 60 * 1000);
+    let fleet: SandboxFleet;
+    let e2e: E2eStack;
+    // A version no earlier run pushed (the sandbox keeps its registry between runs).
+    const v3 = `v1.3.${Math.floor(Date.now() / 1000)}`;
+    const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
+    const versionsOn = (host: string) => [...new Set(localXingrinImages(host).map(image => image.split(":").pop()!))].sort();
+
+    async function up(tag: string) {
+        await e2e.stack.setConfig("imageTag", { value: tag });
+        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+        assert.strictEqual(result.summary.result, "succeeded");
+    }
+
+    before(async () => {
+        fleet = sandboxUp();
+        for (const service of fleet.services) {
+            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.0", v3);
+        }
+        e2e = await createSandboxStack(fleet, "v1.1.0");
+        await e2e.stack.setConfig("keepVersions", { value: "2" });
+    });
+
+    after(async () => {
+        if (e2e !== undefined) {
+            await e2e.stack.destroy({ onOutput: echoTo(e2e), color: "never" }).catch(err => console.error(`destroy failed: ${err}`));
+            await removeSandboxStack(e2e);
+        }
+        sandboxDown();
+    });
+
+    it("hands out a taskExecutorImage override only once every worker holds it", async () => {
+        await e2e.stack.setConfig("taskExecutorImage", { value: ref("worker", "v1.2.0") });
+        await up("v1.1.0");
+        const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
+        assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", "v1.2.0"));
+        for (const worker of fleet.workers) {
+            assert.ok(localXingrinImages(worker.dockerHost).includes(ref("worker", "v1.2.0")), `${worker.name} lacks the override`);
+        }
+        await e2e.stack.removeConfig("taskExecutorImage");
+    });
+
+    it("keeps keepVersions versions on every host, the current one and the rollback target among them", async () => {
+        await up("v1.2.0");
+        await up(v3);
+        for (const host of [fleet.dockerHost, ...fleet.workers.map(w => w.dockerHost)]) {
+            assert.deepStrictEqual(versionsOn(host), ["v1.2.0", v3].sort(), `${host} holds ${versionsOn(host)}`);
+        }
+    });
+
+    it("`npm run rollback` twice walks back two versions: the first pulls nothing, the second what was pruned", async () => {
+        const pullsBefore = manifestGets(fleet).length;
+        const first = releaseCli(e2e, ["rollback", "--yes"]);
+        assert.strictEqual(first.status, 0, first.output);
+        assert.match(first.output, new RegExp(`imageTag ${v3.replace(/\./g, "\\.")} -> v1\\.2\\.0`));
+        assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the first rollback pulled");
+        const second = releaseCli(e2e, ["rollback", "--yes"]);
+        assert.strictEqual(second.status, 0, second.output);
+        assert.match(second.output, /imageTag v1\.2\.0 -> v1\.1\.0/);
+        const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
+        assert.strictEqual(server.env.IMAGE_TAG, "v1.1.0");
+        assert.strictEqual(docker(fleet.workers[0].dockerHost, ["inspect", "--format", "{{.Config.Image}}", "xingrin-agent"]), ref("agent", "v1.1.0"));
+    });
+});
