@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs a command with the offline Pulumi toolchain on PATH and the engine's no-download switches
+# Runs a command with the test rig's Pulumi toolchain (sandbox/toolchain: CLI, stand-in providers) on PATH and the no-download switches
 # set. Fails, rather than skipping anything, when the toolchain has not been built.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
