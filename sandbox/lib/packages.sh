@@ -13,6 +13,7 @@ REQUIRED_PACKAGES=(
   curl             # registry API checks
   jq               # writing/reading sandbox.json
   docker-compose   # the takeover spec stages an installation the way XingRin's install.sh does
+  openssl          # the first-deploy spec runs the README's commands, which generate secrets with it
 )
 
 ensure_packages() {
