@@ -1,6 +1,6 @@
 import { parseArgs } from "util";
 import { ConfigError } from "../config/errors";
-import { validateDockerHost } from "../config/read";
+import { DEFAULT_DOCKER_HOST, validateDockerHost } from "../config/read";
 import { ReleaseError } from "../release/errors";
 import { previewCommand, PulumiCli } from "../release/pulumiCli";
 import { readAllowPrerelease } from "../release/stackSettings";
@@ -10,7 +10,6 @@ import { AdoptError } from "./errors";
 import { formatPlan, planAdoption } from "./plan";
 import { AdoptPulumiRunner, applyPlan, processAdoptPulumiRunner } from "./pulumiConfig";
 
-const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 export const USAGE = [
     "usage:",

@@ -78,6 +78,8 @@ export const LOCAL_DATABASE_HOST = "postgres";
 export const DEFAULT_POSTGRES_VOLUME = "xingrin_postgres_data";
 
 const DEFAULT_DOCKER_SOCKET = "/var/run/docker.sock";
+/** The main server's Docker when dockerHost is not set (Pulumi.yaml's default). */
+export const DEFAULT_DOCKER_HOST = `unix://${DEFAULT_DOCKER_SOCKET}`;
 
 export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
     const allowPrerelease = readBoolean(config, "allowPrerelease") ?? false;
@@ -103,7 +105,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         }
     }
     const databaseHost = validateHost("databaseHost", config.get("databaseHost") ?? LOCAL_DATABASE_HOST, "db.example.com");
-    const dockerHost = validateDockerHost(config.get("dockerHost") ?? "unix:///var/run/docker.sock");
+    const dockerHost = validateDockerHost(config.get("dockerHost") ?? DEFAULT_DOCKER_HOST);
     const bindAddress = validateIpAddress("bindAddress", config.get("bindAddress") ?? "0.0.0.0");
     const databaseBindAddress = optional(config.get("databaseBindAddress"));
     return {

@@ -1,4 +1,5 @@
 import { IMAGE_LABEL, STACK_LABEL } from "../components/labels";
+import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
@@ -14,7 +15,6 @@ export interface RecoverDeps {
 
 const CONTAINER = "docker:index/container:Container";
 const COMMAND = "command:remote:Command";
-const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 /** The part of `pulumi stack export` recover reads (apitype.DeploymentV3, v3.248.0). */
 interface ExportedState {
@@ -34,6 +34,8 @@ export interface Leftover {
 export interface RecoveryPlan {
     /** "xingrin-deploy/prod": the label value this stack's containers carry. */
     stackLabel: string;
+    /** The main server's Docker, where the leftovers are. */
+    dockerHost: string;
     /** What the interrupted update left half done: "creating xingrin-postgres". */
     interrupted: string[];
     leftovers: Leftover[];
@@ -83,7 +85,7 @@ export async function recover(options: { yes: boolean }, deps: RecoverDeps): Pro
         throw new ReleaseError(`\`pulumi ${refresh.join(" ")}\` failed (exit ${refreshed.code}): ${lastLines(refreshed.stderr)}`);
     }
     print(`cleared ${plan.interrupted.length} interrupted operation(s) and refreshed the state from the hosts`);
-    await removeLeftovers(pulumi, deps.openHosts, plan.leftovers, print);
+    await removeLeftovers(plan, deps.openHosts, print);
     for (const urn of plan.rerun) {
         const taint = ["state", "taint", urn, "--yes", "--stack", pulumi.stack];
         const tainted = await pulumi.runCaptured(taint);
@@ -134,6 +136,7 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     }
     return {
         stackLabel,
+        dockerHost,
         interrupted: pending.map(op => `${op.type} ${nameOf(op.resource.urn)}`),
         leftovers,
         rerun,
@@ -159,15 +162,14 @@ function describe(plan: RecoveryPlan): string {
     return lines.join("\n");
 }
 
-async function removeLeftovers(pulumi: PulumiCli, openHosts: OpenHostAccess, leftovers: Leftover[], print: (line: string) => void) {
-    if (leftovers.length === 0) {
+async function removeLeftovers(plan: RecoveryPlan, openHosts: OpenHostAccess, print: (line: string) => void) {
+    if (plan.leftovers.length === 0) {
         return;
     }
-    const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;
     const access = openHosts({ workers: [] });
     try {
-        for (const leftover of leftovers) {
-            await access.docker({ kind: "main-server", name: "main-server", dockerHost }, ["rm", "--force", leftover.id]);
+        for (const leftover of plan.leftovers) {
+            await access.docker({ kind: "main-server", name: "main-server", dockerHost: plan.dockerHost }, ["rm", "--force", leftover.id]);
             print(`removed leftover container ${leftover.name}`);
         }
     } finally {

@@ -1,3 +1,4 @@
+import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { validateWorkers, WorkerHost } from "../config/workers";
 import { ReleaseError } from "./errors";
 import { HostAccess, HostTarget, OpenHostAccess } from "./hostAccess";
@@ -13,7 +14,6 @@ export interface VersionsDeps {
     print: (line: string) => void;
 }
 
-const DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
 /** Exit status when a host differs from the stack outputs or could not be checked. */
 export const EXIT_MISMATCH = 2;

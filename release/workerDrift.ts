@@ -1,10 +1,10 @@
-import * as fs from "fs";
 import { taskExecutorImageRef, xingrinImageRef } from "../config/images";
 import { VERSION_FILE } from "../config/read";
 import { validateWorkers, WorkerHost } from "../config/workers";
 import { OpenHostAccess } from "./hostAccess";
 import { familiarRef, imageIdOf, readInventory } from "./hostInventory";
 import { PulumiCli } from "./pulumiCli";
+import { readVersionFile } from "./versionFile";
 
 /** A worker whose host no longer matches what the stack last did there, and what puts it right. */
 export interface WorkerDrift {
@@ -30,7 +30,7 @@ export async function findWorkerDrift(pulumi: PulumiCli, openHosts: OpenHostAcce
     if (workers.length === 0) {
         return { drift: [], unreachable: [] };
     }
-    const tag = (await pulumi.configGet("imageTag")) || readVersionFile();
+    const tag = (await pulumi.configGet("imageTag")) || readVersionFile(VERSION_FILE);
     const repository = {
         registry: (await pulumi.configGet("registry")) || "docker.io",
         namespace: (await pulumi.configGet("namespace")) || "yyhuni",
@@ -69,13 +69,5 @@ async function checkWorker(worker: WorkerHost, wanted: { agentImage: string; wor
     if (agents.length !== 1 || running.length !== 1) {
         const seen = agents.length === 0 ? "no agent container" : agents.map(a => `${a.name} ${a.image} (${a.state})`).join(", ");
         report.drift.push({ worker: worker.name, problem: `runs ${seen}, not one agent on ${wanted.agentImage}`, rerun: "agent" });
-    }
-}
-
-function readVersionFile(): string {
-    try {
-        return fs.readFileSync(VERSION_FILE, "utf8").trim();
-    } catch {
-        return "";
     }
 }
