@@ -2,7 +2,7 @@
 # Tear down everything sandbox/up.sh and sandbox deployments created, and nothing else:
 #   - the worker hosts (sshd, the sandbox's own dockerd with all its containers, bridge);
 #   - the main server's dockerd, which is the sandbox's own (lib/main-daemon.sh), with all it ran;
-#   - the registry process;
+#   - the registry process, and the benchmark's limited-link registry (namespace, veth, relay);
 #   - the sandbox stack: its state ($STATE/pulumi-state), its stack file Pulumi.sandbox.yaml in
 #     this repo, and the data dir its deployments wrote ($STATE/data).
 # Nothing outside $STATE is touched but that stack file and the sandbox's bridges: the machine's
@@ -48,6 +48,8 @@ stop_main_daemon
 
 step "registry"
 stop_registry
+# The benchmark's registry behind a limited link, if a bench run left it up (its storage stays).
+bash "$here/limited-registry.sh" down
 
 step "sandbox stack and its data"
 rm -rf "$PULUMI_STATE_DIR" "$SANDBOX_DATA_DIR" "$STATE/ssh" "$FLEET_JSON"

@@ -14,6 +14,7 @@ REQUIRED_PACKAGES=(
   jq               # writing/reading sandbox.json
   docker-compose   # the takeover spec stages an installation the way XingRin's install.sh does
   openssl          # the first-deploy spec runs the README's commands, which generate secrets with it
+  socat            # the benchmark relays loopback to its registry behind a limited link
 )
 
 ensure_packages() {

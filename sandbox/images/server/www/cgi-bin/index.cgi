@@ -1,6 +1,7 @@
 #!/bin/sh
 # The server stand-in's API. Routes (all JSON):
-#   GET  /api/health/                    {"status":"ok"}
+#   GET  /api/health/                    {"status":"ok"} while the database accepts connections, else 503
+#                                        (XingRin's Django answers only with its database up)
 #   GET  /api/system/version/            {"version":<image's /VERSION>,"imageTag":<env IMAGE_TAG>,...}
 #   POST /api/workers/<id>/heartbeat/    stores the agent's heartbeat body, {"status":"ok"}
 #   GET  /api/workers/                   [heartbeat bodies received, with worker ids]
@@ -13,7 +14,11 @@ reply() {  # reply "STATUS TEXT" BODY
 
 case "$REQUEST_METHOD $path" in
   "GET /api/health/")
-    reply "200 OK" '{"status":"ok"}' ;;
+    if nc -w 1 "${DB_HOST:-postgres}" "${DB_PORT:-5432}" </dev/null >/dev/null 2>&1; then
+      reply "200 OK" '{"status":"ok"}'
+    else
+      reply "503 Service Unavailable" '{"status":"error","database":"unreachable"}'
+    fi ;;
   "GET /api/system/version/")
     # XingRin reports IMAGE_TAG; "version" here is what the image really is, so a deployment
     # that sets the wrong IMAGE_TAG is visible. The worker image follows XingRin's rule.
