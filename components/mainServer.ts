@@ -6,7 +6,7 @@ import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
-import { containerLabels } from "./labels";
+import { containerLabels, untagged } from "./labels";
 import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
@@ -50,6 +50,13 @@ interface ContainerSpec {
      * containers that publish a host port, which two containers cannot share.
      */
     switch: "versioned" | "in place";
+    /**
+     * In place only: what restarts the container. "content": a new image content only; its label
+     * names the repository, not the tag, so a tag whose postgres image is unchanged leaves the
+     * database running. "tag": every tag change, for nginx: XingRin's nginx resolves `server`
+     * once, when it starts, so it has to start again after a new server has.
+     */
+    restartOn?: "content" | "tag";
     image: HostImage;
     envs?: pulumi.Input<pulumi.Input<string>[]>;
     volumes?: docker.types.input.ContainerVolume[];
@@ -65,7 +72,8 @@ interface ContainerSpec {
  * containers in compose's start order), switched to the staged images. server, frontend and agent
  * get a new container per tag (xingrin-server-v1.2.0) that starts beside the old one; the old one
  * is removed at the end of the update, once everything new is healthy. postgres, redis and nginx
- * keep one container each, replaced in place. Every container carries the labels of labels.ts.
+ * keep one container each, replaced in place: postgres and redis only when their image content
+ * changes, nginx on every tag change. Every container carries the labels of labels.ts.
  * The postgres volume is separate and survives every replacement (and `destroy`).
  */
 export class MainServer extends pulumi.ComponentResource {
@@ -108,6 +116,7 @@ export class MainServer extends pulumi.ComponentResource {
             backing.push(this.container(running, {
                 service: "postgres",
                 switch: "in place",
+                restartOn: "content",
                 takesOver: ["postgres"],
                 image: images.require("postgres"),
                 envs: args.databasePassword.apply(password => toEnvList({
@@ -127,6 +136,7 @@ export class MainServer extends pulumi.ComponentResource {
         backing.push(this.container(running, {
             service: "redis",
             switch: "in place",
+            restartOn: "content",
             takesOver: ["redis"],
             image: images.redis,
             healthcheck: {
@@ -187,6 +197,7 @@ export class MainServer extends pulumi.ComponentResource {
         const nginx = this.container(running, {
             service: "nginx",
             switch: "in place",
+            restartOn: "tag",
             // The public port moves last, once the program's server, frontend and agent run beside
             // compose's: those go with compose's nginx, so users see one nginx swap, as in an update.
             takesOver: ["nginx", "server", "agent", "frontend"],
@@ -236,7 +247,11 @@ export class MainServer extends pulumi.ComponentResource {
             // label is what makes a tag change readable in a preview, where the id is unknown. The
             // id is released only once every host is staged: that holds every container back until then.
             image: afterStage(this.staged, spec.image.imageId),
-            labels: containerLabels({ stack: this.stack, service: spec.service, image: spec.image.ref }),
+            labels: containerLabels({
+                stack: this.stack,
+                service: spec.service,
+                image: spec.restartOn === "content" ? untagged(spec.image.ref) : spec.image.ref,
+            }),
             restart: "always",
             envs: spec.envs,
             volumes: spec.volumes,

@@ -4,7 +4,7 @@ import { WorkerHost } from "../config/workers";
 import { pruneScript } from "./prune";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
-import { SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
+import { REMOTE_COMMAND_DEFAULTS, SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
 import { agentRetireScript, agentStartScript, AGENT_CONTAINER } from "./workerScripts";
 
 export interface RemoteWorkerArgs {
@@ -53,6 +53,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
             stageRun,
         }));
         this.agent = new command.remote.Command(`${name}-agent`, {
+            ...REMOTE_COMMAND_DEFAULTS,
             connection: workerConnection(args.host, args.sshPrivateKey),
             create: start,
             update: start,
@@ -67,6 +68,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
             imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, keepImages: [args.workerImage],
         });
         this.prune = new command.remote.Command(`${name}-prune`, {
+            ...REMOTE_COMMAND_DEFAULTS,
             connection: workerConnection(args.host, args.sshPrivateKey),
             create: prune,
             update: prune,

@@ -22,3 +22,10 @@ export function workerConnection(host: WorkerHost, privateKey: pulumi.Input<stri
         perDialTimeout: SSH_DIAL_TIMEOUT_SECONDS,
     };
 }
+
+/**
+ * Settings every command run on a worker shares. None of the scripts reads the previous run's
+ * output, and passing it (PULUMI_COMMAND_STDOUT/STDERR) needs AcceptEnv in the host's sshd: without
+ * it the command provider prints the same three-line warning for every command on every update.
+ */
+export const REMOTE_COMMAND_DEFAULTS = { addPreviousOutputInEnv: false } as const;

@@ -38,11 +38,35 @@ describe("the program on prod-like config", () => {
         const refs = allImageRefs(v110);
         const xingrin = refs.filter(ref => ref.includes("/xingrin-"));
         const others = [...new Set(refs.filter(ref => !ref.includes("/xingrin-")))];
-        assert.deepStrictEqual(others, ["redis:7-alpine"]);
+        // redis's label is its repository alone: it follows its image's content (as postgres does).
+        assert.deepStrictEqual(others, ["redis:7-alpine", "redis"]);
         assert.ok(xingrin.length >= 6 + 6 + 4, `expected images, labels and worker pulls, got ${xingrin.length}`);
-        for (const ref of xingrin) {
+        for (const ref of xingrin.filter(ref => ref !== `${REGISTRY}/xingrin-postgres`)) {
             assert.match(ref, /^registry\.example\.com\/xingrin\/xingrin-[a-z]+:v1\.1\.0$/);
         }
+    });
+
+    it("restarts postgres only for a new image content: nothing but its image id may differ between two tags", () => {
+        const postgres = (run: ProgramRun) => named(run.resources, "xingrin-postgres");
+        assert.strictEqual(imageLabel(postgres(v110)), `${REGISTRY}/xingrin-postgres`);
+        const { image: imageBefore, ...before } = postgres(v110).inputs;
+        const { image: imageAfter, ...after } = postgres(v120).inputs;
+        assert.deepStrictEqual(plain(after), plain(before));
+        // The mocks give each tag its own content, so here the id (and only the id) moves.
+        assert.notStrictEqual(plain(imageAfter), plain(imageBefore));
+    });
+
+    it("passes no previous output to commands on workers, so hosts without AcceptEnv print no warnings", () => {
+        const remote = byType(v110.resources, COMMAND);
+        assert.ok(remote.length >= 6, `expected pre-pull, agent and prune on each worker, got ${remote.length}`);
+        for (const cmd of remote) {
+            assert.strictEqual(cmd.inputs.addPreviousOutputInEnv, false, cmd.name);
+        }
+    });
+
+    it("restarts nginx on every tag change: it resolves the new server only when it starts", () => {
+        assert.strictEqual(imageLabel(named(v110.resources, "xingrin-nginx")), `${REGISTRY}/xingrin-nginx:v1.1.0`);
+        assert.strictEqual(imageLabel(named(v120.resources, "xingrin-nginx")), `${REGISTRY}/xingrin-nginx:v1.2.0`);
     });
 
     it("pulls one image per XingRin service the main server needs, kept on the host for rollbacks", () => {
