@@ -185,8 +185,9 @@ func TestContainerCreateWaitsUntilHealthy(t *testing.T) {
 	if s.created != "A=1\n" {
 		t.Fatalf("env file %q", s.created)
 	}
-	if len(*status) != 2 || !strings.HasPrefix((*status)[0], "waiting for xingrin-server to be healthy (") {
-		t.Fatalf("progress %q", *status)
+	// Upstream says nothing while it waits for health; neither does the stand-in.
+	if len(*status) != 0 {
+		t.Fatalf("progress messages while waiting: %q", *status)
 	}
 }
 

@@ -43,7 +43,8 @@ func inspectState(ctx context.Context, env *Env, id string) (*containerState, er
 	return &st, nil
 }
 
-// waitHealthy (wait: true) polls the container until Docker reports it healthy. On timeout
+// waitHealthy (wait: true) polls the container until Docker reports it healthy. Silent while it
+// waits, as upstream is: the engine's own "creating (Ns)" line is all an operator sees. On timeout
 // the error names the container and quotes its last health-check output; the container is
 // left as it is so the operator can look at it. A container that exits fails at once with its
 // logs (upstream would keep polling until the timeout). A container without a healthcheck is
@@ -63,7 +64,6 @@ func waitHealthy(ctx context.Context, env *Env, id, name string, timeout time.Du
 			return fmt.Errorf("%s: container %s on %s exited (code %d) while waiting for it to be healthy%s",
 				errNotHealthy, name, env.Host, st.ExitCode, lastLogs(ctx, env, id))
 		case st.Health.Status == "healthy":
-			env.info("container %s is healthy after %ds", name, int(time.Since(start).Seconds()))
 			return nil
 		}
 		elapsed := time.Since(start)
@@ -71,7 +71,6 @@ func waitHealthy(ctx context.Context, env *Env, id, name string, timeout time.Du
 			return fmt.Errorf("%s: container %s on %s is not healthy after %ds (%s)%s; the container is left in place for inspection (docker logs %s)",
 				errNotHealthy, name, env.Host, int(timeout.Seconds()), describeState(st), lastHealthOutput(st), name)
 		}
-		env.status("waiting for %s to be healthy (%ds)", name, int(elapsed.Seconds()))
 		if err := sleep(ctx, pollInterval); err != nil {
 			return fmt.Errorf("waiting for container %s: %w", name, err)
 		}

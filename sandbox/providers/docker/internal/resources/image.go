@@ -80,8 +80,7 @@ func (*RemoteImage) Create(ctx context.Context, env *Env, inputs resource.Proper
 			return "", nil, err
 		}
 	case err == nil && platformMatches(in.Platform, local):
-		env.info("image %s is already on %s: not pulling", in.Name, env.Host)
-		env.status("%s is already on the host", in.Name)
+		// Already there: nothing to pull. Upstream says nothing about it, nor about pulls.
 	case err != nil && !dockercli.IsNotFound(err):
 		return "", nil, fmt.Errorf("unable to inspect image %s on %s: %w", in.Name, env.Host, err)
 	default:
@@ -118,13 +117,10 @@ func pullImage(ctx context.Context, env *Env, in imageInputs) error {
 	if in.Platform != "" {
 		args = append(args, "--platform", in.Platform)
 	}
-	env.info("pulling %s on %s", in.Name, env.Host)
-	err := env.Docker.Stream(ctx, func(line string) { env.status("pulling %s: %s", in.Name, line) },
-		append(args, in.Name)...)
-	if err != nil {
+	// Silent, as upstream is: the engine's "creating (Ns)" is the only progress an operator sees.
+	if err := env.Docker.Stream(ctx, func(string) {}, append(args, in.Name)...); err != nil {
 		return fmt.Errorf("unable to pull image %s: %w", in.Name, err)
 	}
-	env.status("pulled %s", in.Name) // replaces the last progress line on the resource's row
 	return nil
 }
 
@@ -160,13 +156,10 @@ func buildArgs(in imageInputs) []string {
 }
 
 func buildImage(ctx context.Context, env *Env, in imageInputs) error {
-	env.info("building %s on %s from %s", in.Name, env.Host, in.Build.Context)
-	err := env.Docker.Stream(ctx, func(line string) { env.status("building %s: %s", in.Name, line) },
-		buildArgs(in)...)
-	if err != nil {
+	// Silent, as upstream is; a failed build's error carries Docker's output.
+	if err := env.Docker.Stream(ctx, func(string) {}, buildArgs(in)...); err != nil {
 		return fmt.Errorf("unable to build image %s: %w", in.Name, err)
 	}
-	env.status("built %s", in.Name)
 	return nil
 }
 
@@ -263,7 +256,6 @@ func (*RemoteImage) Delete(ctx context.Context, env *Env, id string, state resou
 		in.Name = imageIDPrefix.ReplaceAllString(id, "")
 	}
 	if in.KeepLocally {
-		env.info("keeping image %s on %s (keepLocally)", in.Name, env.Host)
 		return nil
 	}
 	args := []string{"rmi"}

@@ -67,7 +67,8 @@ func TestImagePullWhenMissingAndPullError(t *testing.T) {
 	if _, _, err := (&RemoteImage{}).Create(context.Background(), env, checked(t, &RemoteImage{}, map[string]any{"name": serverImage})); err != nil {
 		t.Fatal(err)
 	}
-	if !pulled || len(*status) != 3 || (*status)[2] != "pulled "+serverImage || !strings.HasPrefix((*status)[0], "pulling "+serverImage+": v1.1.0: Pulling") {
+	// Upstream reports nothing while it pulls; neither does the stand-in.
+	if !pulled || len(*status) != 0 {
 		t.Fatalf("pulled %v progress %q", pulled, *status)
 	}
 

@@ -61,9 +61,6 @@ func (*Volume) Create(ctx context.Context, env *Env, inputs resource.PropertyMap
 	if err := props.Decode(inputs, &in); err != nil {
 		return "", nil, err
 	}
-	if _, err := inspectVolume(ctx, env, in.Name); err == nil {
-		env.info("volume %s already exists on %s: using it, its data is kept", in.Name, env.Host)
-	}
 	args := []string{"volume", "create"}
 	if in.Driver != "" {
 		args = append(args, "--driver", in.Driver)
