@@ -6,6 +6,7 @@ import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
+import { handOverScript } from "./handOver";
 import { containerLabels, untagged } from "./labels";
 import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
@@ -194,6 +195,18 @@ export class MainServer extends pulumi.ComponentResource {
             image: images.require("frontend"),
             dependsOn: [server],
         });
+        // Right before nginx starts: the old server and frontend leave the network, so nginx
+        // resolves the new ones only (handOver.ts says why).
+        const handOver = new command.local.Command(`${name}-hand-over`, {
+            create: handOverScript({
+                stack: this.stack,
+                network: NETWORK_NAME,
+                services: ["server", "frontend"],
+                current: [`xingrin-server-${args.imageTag}`, `xingrin-frontend-${args.imageTag}`],
+            }),
+            environment: { DOCKER_HOST: settings.dockerHost },
+            addPreviousOutputInEnv: false,
+        }, { parent: this, dependsOn: [server, frontend] });
         const nginx = this.container(running, {
             service: "nginx",
             switch: "in place",
@@ -204,7 +217,7 @@ export class MainServer extends pulumi.ComponentResource {
             image: images.require("nginx"),
             ports: [{ internal: 8083, external: settings.publicPort, ip: settings.bindAddress }],
             volumes: [{ hostPath: settings.tlsCertDir, containerPath: "/etc/nginx/ssl", readOnly: true }],
-            dependsOn: [server, frontend],
+            dependsOn: [server, frontend, handOver],
         });
 
         // After the switch: old versions beyond keepVersions leave this host (never one a container uses).

@@ -64,6 +64,15 @@ describe("the program on prod-like config", () => {
         }
     });
 
+    it("hands server and frontend over right before nginx starts, after the new ones are healthy", () => {
+        const handOver = named(v120.resources, "main-server-hand-over");
+        for (const container of ["xingrin-server-v1.2.0", "xingrin-frontend-v1.2.0"]) {
+            assert.ok(handOver.dependencies.includes(named(v120.resources, container).urn), `hand-over must wait for ${container}`);
+        }
+        assert.ok(named(v120.resources, "xingrin-nginx").dependencies.includes(handOver.urn), "nginx must start after the hand-over");
+        assert.match(handOver.inputs.create, /current='xingrin-server-v1\.2\.0 xingrin-frontend-v1\.2\.0'/);
+    });
+
     it("restarts nginx on every tag change: it resolves the new server only when it starts", () => {
         assert.strictEqual(imageLabel(named(v110.resources, "xingrin-nginx")), `${REGISTRY}/xingrin-nginx:v1.1.0`);
         assert.strictEqual(imageLabel(named(v120.resources, "xingrin-nginx")), `${REGISTRY}/xingrin-nginx:v1.2.0`);

@@ -1,0 +1,35 @@
+import { SERVICE_LABEL, STACK_LABEL } from "./labels";
+import { shellQuote } from "./workerScripts";
+
+export interface HandOverArgs {
+    /** "<project>/<stack>", as the containers' xingrin.stack label. */
+    stack: string;
+    network: string;
+    /** The services nginx proxies to, whose old versions must leave the network. */
+    services: string[];
+    /** The containers of this update, which stay. */
+    current: string[];
+}
+
+/**
+ * Shell run right before nginx (re)starts: every older container of the proxied services leaves
+ * XingRin's network. XingRin's nginx resolves `server` and `frontend` once, when it starts
+ * (`upstream backend { server server:8888; }`); while an old server still answers to the name,
+ * nginx would take both addresses and keep the old one, dead once the update removes it, as a
+ * peer until its next restart. The old containers keep running until the update deletes them,
+ * and a rollback creates its containers anew, so nothing here needs undoing.
+ */
+export function handOverScript(args: HandOverArgs): string {
+    return [
+        "set -eu",
+        `stack=${shellQuote(args.stack)} network=${shellQuote(args.network)}`,
+        `services=${shellQuote(args.services.join(" "))} current=${shellQuote(args.current.join(" "))}`,
+        "for service in $services; do",
+        `  for name in $(docker ps -a --filter "label=${STACK_LABEL}=$stack" --filter "label=${SERVICE_LABEL}=$service" --format '{{.Names}}'); do`,
+        '    case " $current " in *" $name "*) continue ;; esac',
+        '    if docker network disconnect -f "$network" "$name" 2>/dev/null; then echo "handed over: $name left $network"; fi',
+        "  done",
+        "done",
+        'echo "nginx will reach: $current"',
+    ].join("\n");
+}
