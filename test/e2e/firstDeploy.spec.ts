@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { inspectContainer, serviceContainer } from "./support/hosts";
+import { expectedImageLabel, inspectContainer, serviceContainer } from "./support/hosts";
 import { copyTag } from "./support/faults";
 import { SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 
@@ -98,7 +98,9 @@ describe("the README's first deploy, as written", function () {
 
         for (const service of ["postgres", "server", "agent", "frontend", "nginx"]) {
             const container = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, service));
-            assert.strictEqual(container.imageLabel, `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${prodTag}`, service);
+            const ref = `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${prodTag}`;
+            assert.strictEqual(container.imageLabel, expectedImageLabel(service, ref), service);
+            assert.ok(container.imageTags.includes(ref), `${service} runs ${container.imageTags.join(",")}`);
         }
         const stackFile = fs.readFileSync(path.join(clone, "Pulumi.prod.yaml"), "utf8");
         for (const key of ["databasePassword", "djangoSecretKey", "workerApiKey", "workerSshPrivateKey"]) {

@@ -1,4 +1,5 @@
 import { execFileSync } from "child_process";
+import { untagged } from "../../../components/labels";
 
 /** Runs the docker CLI against one host's daemon (main server or a worker's own socket). */
 export function docker(host: string, args: string[]): string {
@@ -13,6 +14,14 @@ export interface ContainerView {
     /** RepoTags of the image the container actually runs. */
     imageTags: string[];
     env: Record<string, string>;
+}
+
+/**
+ * The xingrin.image label the program gives a service's container for image `ref`: postgres and
+ * redis follow their image's content, so their label is the repository alone.
+ */
+export function expectedImageLabel(service: string, ref: string): string {
+    return service === "postgres" || service === "redis" ? untagged(ref) : ref;
 }
 
 export function inspectContainer(host: string, name: string): ContainerView {
