@@ -11,8 +11,11 @@ const CLEANUP_OPS = new Set(["delete", "discard"]);
 const CREATE_OPS = new Set(["create", "create-replacement", "replace", "update"]);
 
 export function phaseOf(step: Pick<StepTiming, "name" | "type" | "op">): "stage" | "switch" | "clean up" {
+    const image = step.type === "docker:index/remoteImage:RemoteImage";
     if (CLEANUP_OPS.has(step.op) || /-(prune|retire)$/.test(step.name)) return "clean up";
-    if (step.type === "docker:index/remoteImage:RemoteImage" || step.name.endsWith("-pre-pull")) return "stage";
+    // The old tag's image resources go at the end of the update (the images stay: keepLocally).
+    if (image && step.op === "delete-replaced") return "clean up";
+    if (image || step.name.endsWith("-pre-pull")) return "stage";
     return "switch";
 }
 
@@ -40,7 +43,8 @@ export function containerTimes(steps: readonly StepTiming[]): Record<string, num
     const times: Record<string, number> = {};
     for (const step of steps) {
         const container = step.type === "docker:index/container:Container";
-        if ((container || step.name.endsWith("-agent")) && CREATE_OPS.has(step.op)) {
+        const agent = step.type === "command:remote:Command" && step.name.endsWith("-agent");
+        if ((container || agent) && CREATE_OPS.has(step.op)) {
             times[step.name] = step.end - step.start;
         }
     }
