@@ -27,8 +27,12 @@ export function prePullScript(images: string[], dataDir: string): string {
         `mkdir -p ${dirs.join(" ")}`,
         ...images.map(image => {
             const ref = shellQuote(image);
+            // One line when a pull starts and one when it ends: docker's per-layer progress would
+            // print five lines per layer into the update's output.
             return `if docker image inspect ${ref} >/dev/null 2>&1; then echo "present: "${ref}; ` +
-                `else echo "pulling: "${ref}; docker pull ${ref} || { echo "pull failed: "${ref} >&2; exit 1; }; fi\n` +
+                `else echo "pulling: "${ref}; started=$(date +%s); ` +
+                `docker pull --quiet ${ref} >/dev/null || { echo "pull failed: "${ref} >&2; exit 1; }; ` +
+                `echo "pulled: "${ref}" in $(( $(date +%s) - started ))s"; fi\n` +
                 `echo "${DIGEST_MARKER} "${ref}" $(docker image inspect --format '{{index .RepoDigests 0}}' ${ref} 2>/dev/null || true)"`;
         }),
         // A new value each run: the agent's command carries it, so every stage of this host is

@@ -41,7 +41,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
  * with the same content digest the RemoteImage mock gives the main server, then its run marker.
  */
 function prePullReport(script: string, digestOf: (text: string) => string): string {
-    const refs = [...script.matchAll(/docker pull '([^']+)'/g)].map(match => match[1]);
+    const refs = [...script.matchAll(/docker pull --quiet '([^']+)'/g)].map(match => match[1]);
     if (refs.length === 0) {
         return "";
     }

@@ -116,7 +116,7 @@ describe("the program on prod-like config", () => {
         assert.strictEqual(server.IMAGE_TAG, "v1.1.0");
         for (const worker of ["worker-1", "worker-2"]) {
             const pull = named(v110.resources, `${worker}-pre-pull`).inputs.create as string;
-            assert.ok(pull.includes(`docker pull '${server.TASK_EXECUTOR_IMAGE}'`), `${worker} must pull the executor image`);
+            assert.ok(pull.includes(`docker pull --quiet '${server.TASK_EXECUTOR_IMAGE}'`), `${worker} must pull the executor image`);
         }
     });
 
@@ -238,7 +238,7 @@ describe("the program on dev-like config", () => {
         assert.strictEqual(server.TASK_EXECUTOR_IMAGE, "localhost:5000/me/xingrin-worker:mine");
         for (const worker of ["worker-1", "worker-2"]) {
             const pull = named(run.resources, `${worker}-pre-pull`).inputs.create as string;
-            assert.ok(pull.includes("docker pull 'localhost:5000/me/xingrin-worker:mine'"), `${worker} must pre-pull the image the server hands out`);
+            assert.ok(pull.includes("docker pull --quiet 'localhost:5000/me/xingrin-worker:mine'"), `${worker} must pre-pull the image the server hands out`);
         }
         assert.strictEqual(server.IMAGE_TAG, "v1.3.0-dev.2");
         assert.strictEqual(run.outputs.taskExecutorImage, "localhost:5000/me/xingrin-worker:mine");
