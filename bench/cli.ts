@@ -10,7 +10,7 @@ import { Baseline } from "./baseline";
 import { BenchStack, configure, createBenchStack, timedUp } from "./benchStack";
 import { chartSvg } from "./chart";
 import { blobBytesSince, logMark } from "./linkTraffic";
-import { parseOptions } from "./options";
+import { parseOptions, USAGE } from "./options";
 import { timePreviews } from "./previews";
 import { downtime, Probe, ProbeSample } from "./probe";
 import { BenchResults, RunResult, renderMarkdown } from "./report";
@@ -57,6 +57,10 @@ async function pulumiRun(bench: BenchStack, title: string): Promise<RunResult> {
 }
 
 async function main(): Promise<void> {
+    if (process.argv.includes("--help")) {
+        process.stdout.write(`${USAGE}\n`);
+        return;
+    }
     const options = parseOptions(process.argv.slice(2));
     const out = path.resolve(REPO, options.out);
     fs.mkdirSync(out, { recursive: true });

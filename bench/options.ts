@@ -15,7 +15,15 @@ export interface BenchOptions {
     keep: boolean;
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--scale F] [--fleet-scale F] [--mbit N] [--fleet 1,4,8,16] [--previews N] [--out DIR] [--keep]`;
+export const USAGE = `usage: npm run bench -- [--quick] [--scale F] [--fleet-scale F] [--mbit N] [--fleet 1,4,8,16] [--previews N] [--out DIR] [--keep]
+  --quick          small images (scale 0.02), fleet sizes 1 and 2, one preview each: a smoke run
+  --scale F        image sizes for the update, rollback and preview runs, × bench/imageSizes.ts (default 1)
+  --fleet-scale F  image sizes for the fleet-size runs (default 0.1)
+  --mbit N         bandwidth of the link between the registry and the fleet, Mbit/s (default 200)
+  --fleet LIST     worker-host counts for the fleet-size runs (default 1,4,8,16)
+  --previews N     how many times each preview is timed; the median is reported (default 3)
+  --out DIR        where results.json, results.md and chart.svg go (default bench/results)
+  --keep           leave the sandbox and the bench stack up afterwards`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
     const options: BenchOptions = { scale: 1, fleetScale: 0.1, mbit: 200, fleet: [1, 4, 8, 16], previews: 3, out: "bench/results", keep: false };
