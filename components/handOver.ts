@@ -9,15 +9,19 @@ export interface HandOverArgs {
     services: string[];
     /** The containers of this update, which stay. */
     current: string[];
+    /** The nginx container, reloaded if it runs (it is kept when its image did not change). */
+    proxy: string;
 }
 
 /**
- * Shell run right before nginx (re)starts: every older container of the proxied services leaves
- * XingRin's network. XingRin's nginx resolves `server` and `frontend` once, when it starts
- * (`upstream backend { server server:8888; }`); while an old server still answers to the name,
- * nginx would take both addresses and keep the old one, dead once the update removes it, as a
- * peer until its next restart. The old containers keep running until the update deletes them,
- * and a rollback creates its containers anew, so nothing here needs undoing.
+ * Shell run once the new server and frontend are healthy, before nginx is replaced (if its image
+ * changed): every older container of the proxied services leaves XingRin's network, then the
+ * running nginx reloads (SIGHUP, nginx's graceful reload: workers that hold requests finish them).
+ * XingRin's nginx resolves `server` and `frontend` when it starts or reloads (`upstream backend {
+ * server server:8888; }`); while an old server still answers to the name, nginx would take both
+ * addresses and keep the old one, dead once the update removes it, as a peer. The old containers
+ * keep running until the update deletes them, and a rollback creates its containers anew, so
+ * nothing here needs undoing.
  */
 export function handOverScript(args: HandOverArgs): string {
     return [
@@ -30,6 +34,11 @@ export function handOverScript(args: HandOverArgs): string {
         '    if docker network disconnect -f "$network" "$name" 2>/dev/null; then echo "handed over: $name left $network"; fi',
         "  done",
         "done",
+        // Right after the disconnects: until the reload, nginx still sends requests to the old addresses.
+        `proxy=${shellQuote(args.proxy)}`,
+        `if [ "$(docker inspect --format '{{.State.Running}}' "$proxy" 2>/dev/null)" = true ]; then`,
+        '  docker kill --signal HUP "$proxy" >/dev/null && echo "reloaded: $proxy"',
+        "fi",
         'echo "nginx will reach: $current"',
     ].join("\n");
 }

@@ -52,12 +52,11 @@ interface ContainerSpec {
      */
     switch: "versioned" | "in place";
     /**
-     * In place only: what restarts the container. "content": a new image content only; its label
-     * names the repository, not the tag, so a tag whose postgres image is unchanged leaves the
-     * database running. "tag": every tag change, for nginx: XingRin's nginx resolves `server`
-     * once, when it starts, so it has to start again after a new server has.
+     * In place only: the container is replaced only for a new image content, not for a new tag
+     * (its label names the repository, not the tag). A tag whose postgres or nginx image is
+     * unchanged leaves the database, and the public port, as they are.
      */
-    restartOn?: "content" | "tag";
+    followsContent?: boolean;
     image: HostImage;
     envs?: pulumi.Input<pulumi.Input<string>[]>;
     volumes?: docker.types.input.ContainerVolume[];
@@ -73,8 +72,8 @@ interface ContainerSpec {
  * containers in compose's start order), switched to the staged images. server, frontend and agent
  * get a new container per tag (xingrin-server-v1.2.0) that starts beside the old one; the old one
  * is removed at the end of the update, once everything new is healthy. postgres, redis and nginx
- * keep one container each, replaced in place: postgres and redis only when their image content
- * changes, nginx on every tag change. Every container carries the labels of labels.ts.
+ * keep one container each, replaced in place only when their image content changes (nginx is
+ * reloaded by the hand-over otherwise). Every container carries the labels of labels.ts.
  * The postgres volume is separate and survives every replacement (and `destroy`).
  */
 export class MainServer extends pulumi.ComponentResource {
@@ -117,7 +116,7 @@ export class MainServer extends pulumi.ComponentResource {
             backing.push(this.container(running, {
                 service: "postgres",
                 switch: "in place",
-                restartOn: "content",
+                followsContent: true,
                 takesOver: ["postgres"],
                 image: images.require("postgres"),
                 envs: args.databasePassword.apply(password => toEnvList({
@@ -137,7 +136,7 @@ export class MainServer extends pulumi.ComponentResource {
         backing.push(this.container(running, {
             service: "redis",
             switch: "in place",
-            restartOn: "content",
+            followsContent: true,
             takesOver: ["redis"],
             image: images.redis,
             healthcheck: {
@@ -195,14 +194,15 @@ export class MainServer extends pulumi.ComponentResource {
             image: images.require("frontend"),
             dependsOn: [server],
         });
-        // Right before nginx starts: the old server and frontend leave the network, so nginx
-        // resolves the new ones only (handOver.ts says why).
+        // Once the new server and frontend are healthy: the old ones leave the network and nginx
+        // reloads, so it resolves the new ones only (handOver.ts says why).
         const handOver = new command.local.Command(`${name}-hand-over`, {
             create: handOverScript({
                 stack: this.stack,
                 network: NETWORK_NAME,
                 services: ["server", "frontend"],
                 current: [`xingrin-server-${args.imageTag}`, `xingrin-frontend-${args.imageTag}`],
+                proxy: "xingrin-nginx",
             }),
             environment: { DOCKER_HOST: settings.dockerHost },
             addPreviousOutputInEnv: false,
@@ -210,7 +210,7 @@ export class MainServer extends pulumi.ComponentResource {
         const nginx = this.container(running, {
             service: "nginx",
             switch: "in place",
-            restartOn: "tag",
+            followsContent: true,
             // The public port moves last, once the program's server, frontend and agent run beside
             // compose's: those go with compose's nginx, so users see one nginx swap, as in an update.
             takesOver: ["nginx", "server", "agent", "frontend"],
@@ -263,7 +263,7 @@ export class MainServer extends pulumi.ComponentResource {
             labels: containerLabels({
                 stack: this.stack,
                 service: spec.service,
-                image: spec.restartOn === "content" ? untagged(spec.image.ref) : spec.image.ref,
+                image: spec.followsContent === true ? untagged(spec.image.ref) : spec.image.ref,
             }),
             restart: "always",
             envs: spec.envs,

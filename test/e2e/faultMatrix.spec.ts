@@ -59,10 +59,12 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         for (const worker of fleet.workers) {
             assert.deepStrictEqual(labelled(worker.dockerHost), { agent: ref("agent", tag) }, worker.name);
         }
-        // postgres's label names no tag: its content must be the tag's.
-        const postgres = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=postgres", "--format", "{{.Names}}"]);
-        assert.ok(inspectContainer(fleet.dockerHost, postgres).imageTags.includes(ref("postgres", tag)), `postgres does not run ${ref("postgres", tag)}`);
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres, "cat", POSTGRES_MARKER]), "scan history");
+        // postgres's and nginx's labels name no tag: their content must be the tag's.
+        for (const service of ["postgres", "nginx"]) {
+            const name = docker(fleet.dockerHost, ["ps", "--filter", `label=xingrin.service=${service}`, "--format", "{{.Names}}"]);
+            assert.ok(inspectContainer(fleet.dockerHost, name).imageTags.includes(ref(service, tag)), `${service} does not run ${ref(service, tag)}`);
+        }
+        assert.strictEqual(docker(fleet.dockerHost, ["exec", "xingrin-postgres", "cat", POSTGRES_MARKER]), "scan history");
     }
 
     async function up(tag: string) {

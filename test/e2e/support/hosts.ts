@@ -16,12 +16,12 @@ export interface ContainerView {
     env: Record<string, string>;
 }
 
-/**
- * The xingrin.image label the program gives a service's container for image `ref`: postgres and
- * redis follow their image's content, so their label is the repository alone.
- */
+/** The services replaced in place only for a new image content: their label names no tag. */
+export const FOLLOW_CONTENT = ["postgres", "redis", "nginx"];
+
+/** The xingrin.image label the program gives a service's container for image `ref`. */
 export function expectedImageLabel(service: string, ref: string): string {
-    return service === "postgres" || service === "redis" ? untagged(ref) : ref;
+    return FOLLOW_CONTENT.includes(service) ? untagged(ref) : ref;
 }
 
 export function inspectContainer(host: string, name: string): ContainerView {

@@ -12,12 +12,16 @@ json_str() { printf '"%s"' "$(printf '%s' "$1" | tr -d '\000-\037' | sed 's/\\/\
 # serve CMD...: run CMD as the service's main process. A shell running as PID 1 ignores SIGTERM
 # unless it traps it, which would make every `docker stop` (and so every container replacement
 # during a deployment) wait the full 10 s timeout; forward TERM/INT and exit promptly instead.
+# Other traps the caller set (nginx's HUP) interrupt `wait`; it is resumed while the child runs.
 serve() {
   "$@" &
   _child=$!
   trap 'log "stopping (signal)"; kill -TERM "$_child" 2>/dev/null; wait "$_child" 2>/dev/null; exit 0' TERM INT
-  wait "$_child"
-  _rc=$?
+  while :; do
+    wait "$_child"
+    _rc=$?
+    kill -0 "$_child" 2>/dev/null || break
+  done
   log "main process exited with status $_rc"
   exit "$_rc"
 }
