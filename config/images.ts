@@ -5,7 +5,7 @@ export type XingrinService = typeof XINGRIN_SERVICES[number];
 /**
  * Label every XingRin container carries with the image reference it was created for, on the main
  * server and on workers alike: a preview names old and new image by it, and `versions` reads it.
- * postgres and redis carry the repository without a tag: they follow their image's content.
+ * postgres, redis and nginx carry the repository without a tag: they follow their image's content.
  */
 export const IMAGE_LABEL = "xingrin.image";
 
