@@ -48,6 +48,7 @@ export class Baseline {
     async update(tag: string, clock: () => number): Promise<BaselineUpdate> {
         const phases: Phase[] = [];
         const phase = async (name: string, work: () => Promise<unknown>) => {
+            this.args.log(`(a) baseline: ${name}`);
             const start = clock();
             await work();
             phases.push({ name, start, end: clock() });
@@ -58,11 +59,9 @@ export class Baseline {
         await phase("pull", () => this.compose(["pull", "--quiet"]));
         let ready: Record<string, number> = {};
         await phase("start (up -d, until healthy)", async () => {
-            const upStart = clock();
             const up = this.compose(["up", "-d"]);
             ready = await this.waitReady(clock, 600_000);
             await up;
-            for (const name of Object.keys(ready)) ready[name] = Math.max(ready[name], upStart);
         });
         return { start, end: clock(), phases, ready };
     }
