@@ -26,14 +26,3 @@ export function containerLabels(labels: ContainerLabels): Array<{ label: string;
         { label: STACK_LABEL, value: labels.stack },
     ];
 }
-
-/**
- * A reference without its tag ("reg:5000/ns/xingrin-postgres:v1.2.0" -> "reg:5000/ns/xingrin-postgres"),
- * for containers that follow their image's content rather than its tag.
- */
-export function untagged(ref: string): string {
-    const name = ref.split("@")[0];
-    const lastSlash = name.lastIndexOf("/");
-    const colon = name.indexOf(":", lastSlash + 1);
-    return colon === -1 ? name : name.slice(0, colon);
-}

@@ -2,16 +2,22 @@ import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { listedImagePrefix } from "../config/images";
+import { repositoryOf } from "../config/imageReference";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { handOverScript } from "./handOver";
-import { containerLabels, untagged } from "./labels";
+import { containerLabels } from "./labels";
 import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
+
+/** A container's name: versioned ones carry the tag (xingrin-server-v1.2.0), in-place ones do not. */
+function containerName(service: string, switchKind: ContainerSpec["switch"], tag: string): string {
+    return switchKind === "versioned" ? `xingrin-${service}-${tag}` : `xingrin-${service}`;
+}
 
 /** The network name is fixed: XingRin's task distributor starts local workers with --network xingrin_network. */
 export const NETWORK_NAME = "xingrin_network";
@@ -201,8 +207,8 @@ export class MainServer extends pulumi.ComponentResource {
                 stack: this.stack,
                 network: NETWORK_NAME,
                 services: ["server", "frontend"],
-                current: [`xingrin-server-${args.imageTag}`, `xingrin-frontend-${args.imageTag}`],
-                proxy: "xingrin-nginx",
+                current: [containerName("server", "versioned", args.imageTag), containerName("frontend", "versioned", args.imageTag)],
+                proxy: containerName("nginx", "in place", args.imageTag),
             }),
             environment: { DOCKER_HOST: settings.dockerHost },
             addPreviousOutputInEnv: false,
@@ -253,9 +259,9 @@ export class MainServer extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: spec.dependsOn }));
         }
         // The resource name is the container's name, so `docker ps` reads like the preview.
-        const containerName = spec.switch === "versioned" ? `xingrin-${spec.service}-${this.imageTag}` : `xingrin-${spec.service}`;
-        const container = new docker.Container(containerName, {
-            name: containerName,
+        const name = containerName(spec.service, spec.switch, this.imageTag);
+        const container = new docker.Container(name, {
+            name,
             // The image id keeps the container in step with the image Docker actually has; the
             // label is what makes a tag change readable in a preview, where the id is unknown. The
             // id is released only once every host is staged: that holds every container back until then.
@@ -263,7 +269,7 @@ export class MainServer extends pulumi.ComponentResource {
             labels: containerLabels({
                 stack: this.stack,
                 service: spec.service,
-                image: spec.followsContent === true ? untagged(spec.image.ref) : spec.image.ref,
+                image: spec.followsContent === true ? repositoryOf(spec.image.ref) : spec.image.ref,
             }),
             restart: "always",
             envs: spec.envs,
@@ -281,7 +287,7 @@ export class MainServer extends pulumi.ComponentResource {
             // program reads the same on any provider.
             deleteBeforeReplace: true,
         });
-        running.push({ service: spec.service, container: containerName, image: spec.image.ref, digest: spec.image.repoDigest });
+        running.push({ service: spec.service, container: name, image: spec.image.ref, digest: spec.image.repoDigest });
         this.switched.push(container);
         return container;
     }

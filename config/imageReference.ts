@@ -191,3 +191,11 @@ export function validateXingrinImageRefs(repository: ImageRepository, tag: strin
         }
     }
 }
+
+/** "registry/ns/xingrin-server:v1.5.8" -> "registry/ns/xingrin-server" (a registry port's colon is kept). */
+export function repositoryOf(ref: string): string {
+    const withoutDigest = ref.split("@")[0];
+    const lastSlash = withoutDigest.lastIndexOf("/");
+    const colon = withoutDigest.indexOf(":", lastSlash + 1);
+    return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
+}

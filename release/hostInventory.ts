@@ -71,14 +71,6 @@ export function familiarRef(ref: string): string {
     return name;
 }
 
-/** "registry/ns/xingrin-server:v1.5.8" -> "registry/ns/xingrin-server" (a registry port's colon is kept). */
-export function repositoryOf(ref: string): string {
-    const withoutDigest = ref.split("@")[0];
-    const lastSlash = withoutDigest.lastIndexOf("/");
-    const colon = withoutDigest.indexOf(":", lastSlash + 1);
-    return colon === -1 ? withoutDigest : withoutDigest.slice(0, colon);
-}
-
 /** Every tagged reference of the image with this ID. */
 export function refsOfImage(inventory: HostInventory, id: string): string[] {
     const refs = inventory.images.filter(image => image.id === id && image.tag !== "<none>")

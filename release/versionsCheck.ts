@@ -1,6 +1,7 @@
 import * as semver from "semver";
 import { validateImageTag } from "../config/imageTag";
-import { familiarRef, HostInventory, imageIdOf, refsOfImage, repositoryOf } from "./hostInventory";
+import { repositoryOf } from "../config/imageReference";
+import { familiarRef, HostInventory, imageIdOf, refsOfImage } from "./hostInventory";
 
 /** One service in the stack output `versions` (components/versionMatrix.ts). */
 export interface ImageVersion {

@@ -1,5 +1,5 @@
 import { execFileSync } from "child_process";
-import { untagged } from "../../../components/labels";
+import { repositoryOf } from "../../../config/imageReference";
 
 /** Runs the docker CLI against one host's daemon (main server or a worker's own socket). */
 export function docker(host: string, args: string[]): string {
@@ -21,7 +21,7 @@ export const FOLLOW_CONTENT = ["postgres", "redis", "nginx"];
 
 /** The xingrin.image label the program gives a service's container for image `ref`. */
 export function expectedImageLabel(service: string, ref: string): string {
-    return FOLLOW_CONTENT.includes(service) ? untagged(ref) : ref;
+    return FOLLOW_CONTENT.includes(service) ? repositoryOf(ref) : ref;
 }
 
 export function inspectContainer(host: string, name: string): ContainerView {
