@@ -98,7 +98,7 @@ export class Baseline {
     }
 
     private compose(args: string[]): Promise<string> {
-        return mustRun("docker-compose", ["-p", PROJECT, ...args], { cwd: this.args.workDir, env: { DOCKER_HOST: this.args.dockerHost }, quiet: true });
+        return mustRun("docker-compose", ["-p", PROJECT, ...args], { cwd: this.args.workDir, env: { DOCKER_HOST: this.args.dockerHost } });
     }
 
     /** Polls until every container runs (healthy where it has a check) and the public endpoint answers. */
@@ -107,14 +107,14 @@ export class Baseline {
         const deadline = Date.now() + timeoutMs;
         for (;;) {
             const inspect = await run("docker", ["inspect", "--format", "{{.Name}} {{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", ...CONTAINERS],
-                { env: { DOCKER_HOST: this.args.dockerHost }, quiet: true });
-            for (const line of inspect.output.split("\n")) {
+                { env: { DOCKER_HOST: this.args.dockerHost } });
+            for (const line of inspect.stdout.split("\n")) {
                 const [name, status, health] = line.trim().split(" ");
                 if (name && status === "running" && (health === "healthy" || health === "none") && ready[name.slice(1)] === undefined) {
                     ready[name.slice(1)] = clock();
                 }
             }
-            const publicOk = (await run("curl", ["-fs", "-o", "/dev/null", "--max-time", "1", this.args.publicUrl], { quiet: true })).status === 0;
+            const publicOk = (await run("curl", ["-fs", "-o", "/dev/null", "--max-time", "1", this.args.publicUrl], {})).code === 0;
             if (publicOk && CONTAINERS.every(c => ready[c] !== undefined)) return ready;
             if (Date.now() > deadline) {
                 throw new Error(`baseline: not ready after ${timeoutMs / 1000} s; ready so far: ${JSON.stringify(ready)}`);

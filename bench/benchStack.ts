@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { SandboxFleet } from "./sandboxFleet";
+import { fleetHostConfig, SandboxFleet, workersConfig } from "../sandbox/fleet";
 
 const REPO = path.resolve(__dirname, "..");
 export const BENCH_STACK = "bench";
@@ -20,17 +20,10 @@ export interface BenchStack {
 export async function createBenchStack(fleet: SandboxFleet, backendDir: string, log: (line: string) => void): Promise<BenchStack> {
     fs.rmSync(backendDir, { recursive: true, force: true });
     fs.mkdirSync(backendDir, { recursive: true });
-    fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
     const env = { PULUMI_BACKEND_URL: `file://${backendDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: BENCH_STACK, workDir: REPO }, { envVars: env });
     await stack.setAllConfig({
-        "dockerHost": { value: fleet.dockerHost },
-        "publicHost": { value: "127.0.0.1" },
-        "publicScheme": { value: fleet.publicScheme },
-        "bindAddress": { value: fleet.bindAddress },
-        "dataDir": { value: fleet.dataDir },
-        "tlsCertDir": { value: fleet.tlsCertDir },
-        "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },
+        ...fleetHostConfig(fleet),
         "databasePassword": { value: "bench-db-password", secret: true },
         "djangoSecretKey": { value: "bench-django-key", secret: true },
         "workerApiKey": { value: "bench-worker-key", secret: true },
@@ -53,8 +46,7 @@ export async function configure(bench: BenchStack, fleet: SandboxFleet, deployme
         "namespace": { value: deployment.namespace },
         "redisImage": { value: deployment.redisImage },
         "imageTag": { value: deployment.imageTag },
-        "workers": { value: JSON.stringify(fleet.workers.slice(0, deployment.workers).map(({ name, address, port, user, hostKey }) =>
-            ({ name, address, port, user, hostKey }))) },
+        "workers": workersConfig(fleet, deployment.workers),
     });
 }
 

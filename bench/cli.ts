@@ -14,7 +14,8 @@ import { parseOptions, USAGE } from "./options";
 import { timePreviews } from "./previews";
 import { downtime, Probe, ProbeSample } from "./probe";
 import { BenchResults, RunResult, renderMarkdown } from "./report";
-import { freshSandbox, LIMITED_REGISTRY, limitedRegistry, SANDBOX_DIR, sandboxDown, SandboxFleet } from "./sandboxFleet";
+import { SANDBOX_DIR, sandboxDown, SandboxFleet, sandboxUp } from "../sandbox/fleet";
+import { LIMITED_REGISTRY, limitedRegistry } from "./limitedRegistry";
 import { SyntheticImages } from "./syntheticImages";
 import { containerTimes, updatePhases } from "./updatePhases";
 import { sleep } from "./run";
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     fs.mkdirSync(out, { recursive: true });
     const workers = Math.max(1, ...options.fleet);
     log(`sandbox with ${workers} worker hosts, registry link ${options.mbit} Mbit/s, image scale ${options.scale} (fleet runs ${options.fleetScale})`);
-    const fleet: SandboxFleet = freshSandbox(workers);
+    const fleet: SandboxFleet = sandboxUp(workers);
     limitedRegistry(options.mbit);
     const backendDir = path.join(SANDBOX_DIR, "bench-state");
     try {

@@ -1,7 +1,7 @@
 /** Bytes the limited registry sent over its link, read from its access log (one line per request). */
 import * as fs from "fs";
 import * as path from "path";
-import { SANDBOX_DIR } from "./sandboxFleet";
+import { SANDBOX_DIR } from "../sandbox/fleet";
 
 const ACCESS_LOG = path.join(SANDBOX_DIR, "limited-registry", "registry.log");
 

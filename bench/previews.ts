@@ -20,7 +20,7 @@ export interface PreviewTimes {
 
 async function timed(cwd: string, stack: string, env: Record<string, string>): Promise<number> {
     const start = Date.now();
-    await mustRun("pulumi", ["preview", "--stack", stack, "--non-interactive", "--expect-no-changes"], { cwd, env, quiet: true });
+    await mustRun("pulumi", ["preview", "--stack", stack, "--non-interactive", "--expect-no-changes"], { cwd, env });
     return Date.now() - start;
 }
 
@@ -38,9 +38,9 @@ function emptyProgram(): string {
 export async function timePreviews(bench: BenchStack, rounds: number, log: (line: string) => void): Promise<PreviewTimes> {
     const empty = emptyProgram();
     try {
-        await mustRun("pulumi", ["stack", "init", "empty", "--non-interactive"], { cwd: empty, env: bench.env, quiet: true });
+        await mustRun("pulumi", ["stack", "init", "empty", "--non-interactive"], { cwd: empty, env: bench.env });
         // Deployed once, so both sides preview a stack that exists and has nothing to change.
-        await mustRun("pulumi", ["up", "--yes", "--stack", "empty", "--non-interactive"], { cwd: empty, env: bench.env, quiet: true });
+        await mustRun("pulumi", ["up", "--yes", "--stack", "empty", "--non-interactive"], { cwd: empty, env: bench.env });
         const times: PreviewTimes = { program: [], empty: [] };
         for (let round = 0; round < rounds; round++) {
             // Alternate, so a slow moment of the machine does not land on one side only.
@@ -48,7 +48,7 @@ export async function timePreviews(bench: BenchStack, rounds: number, log: (line
             times.empty.push(await timed(empty, "empty", bench.env));
             log(`preview round ${round + 1}: program ${times.program[round]} ms, empty ${times.empty[round]} ms`);
         }
-        await mustRun("pulumi", ["stack", "rm", "empty", "--yes", "--force", "--non-interactive"], { cwd: empty, env: bench.env, quiet: true });
+        await mustRun("pulumi", ["stack", "rm", "empty", "--yes", "--force", "--non-interactive"], { cwd: empty, env: bench.env });
         return times;
     } finally {
         fs.rmSync(empty, { recursive: true, force: true });

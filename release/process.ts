@@ -9,6 +9,8 @@ export interface ProcessResult {
 
 export interface RunOptions {
     cwd?: string;
+    /** Added to this process's environment. */
+    env?: Record<string, string>;
     /** How to tell the operator to install the program when it is missing. */
     missingHint: string;
 }
@@ -19,7 +21,7 @@ export interface RunOptions {
  */
 export function runCaptured(program: string, args: readonly string[], options: RunOptions): Promise<ProcessResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(program, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -36,7 +38,7 @@ export function runCaptured(program: string, args: readonly string[], options: R
 /** Runs a program on the operator's terminal (pulumi up shows progress and diffs) and returns its exit code. */
 export function runStreaming(program: string, args: readonly string[], options: RunOptions): Promise<number> {
     return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { cwd: options.cwd, stdio: "inherit" });
+        const child = spawn(program, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: "inherit" });
         child.on("error", error => reject(launchError(program, error, options.missingHint)));
         child.on("close", code => resolve(code ?? 1));
     });

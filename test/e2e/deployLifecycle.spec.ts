@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, expectedImageLabel, httpGet, inspectContainer, localXingrinImages, serviceContainer } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, storedState } from "./support/stack";
+import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, storedState, upAt } from "./support/stack";
 
 const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
@@ -15,10 +15,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
     const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
 
-    async function up(tag: string) {
-        await e2e.stack.setConfig("imageTag", { value: tag });
-        return e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
-    }
+    const up = (tag: string) => upAt(e2e, tag);
 
     /** What every host runs must be exactly `tag`, and the stack outputs must say the same. */
     async function assertFleetAt(tag: string) {

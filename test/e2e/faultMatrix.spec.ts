@@ -4,7 +4,7 @@ import * as path from "path";
 import { docker, expectedImageLabel, inspectContainer } from "./support/hosts";
 import { copyTag, dropSsh, restoreSandbox, stopRegistry, stopWorkerDocker } from "./support/faults";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, stackEnv } from "./support/stack";
+import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, stackEnv, upAt } from "./support/stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const MAIN_SERVICES = ["postgres", "redis", "server", "agent", "frontend", "nginx"];
@@ -68,8 +68,7 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
     }
 
     async function up(tag: string) {
-        await e2e.stack.setConfig("imageTag", { value: tag });
-        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
+        const result = await upAt(e2e, tag);
         current = tag;
         return result;
     }

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { docker, inspectContainer, localXingrinImages, serviceContainer } from "./support/hosts";
 import { copyTag } from "./support/faults";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack } from "./support/stack";
+import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack, upAt } from "./support/stack";
 
 /**
  * Issue 10: the dev override taskExecutorImage is pre-pulled by every worker before the server
@@ -19,9 +19,7 @@ describe("retention, rollbacks in a row and the pre-pulled taskExecutorImage", f
     const versionsOn = (host: string) => [...new Set(localXingrinImages(host).map(image => image.split(":").pop()!))].sort();
 
     async function up(tag: string) {
-        await e2e.stack.setConfig("imageTag", { value: tag });
-        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
-        assert.strictEqual(result.summary.result, "succeeded");
+        assert.strictEqual((await upAt(e2e, tag)).summary.result, "succeeded");
     }
 
     before(async () => {

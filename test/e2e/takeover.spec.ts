@@ -7,7 +7,7 @@ import * as path from "path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, inspectContainer, serviceContainer } from "./support/hosts";
 import { SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { collectSteps, createSandboxStack, E2eStack, echoTo, removeSandboxStack, STACK_NAME, stackEnv, storedState } from "./support/stack";
+import { collectSteps, createSandboxStack, E2eStack, echoTo, removeSandboxStack, STACK_NAME, stackEnv, storedState, upAt } from "./support/stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(__dirname, "fixtures", "install-sh", "docker-compose.yml");
@@ -72,9 +72,7 @@ describe("taking over an install.sh installation with its data", function () {
     }
 
     async function up(tag: string) {
-        await e2e.stack.setConfig("imageTag", { value: tag });
-        const result = await e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
-        assert.strictEqual(result.summary.result, "succeeded");
+        assert.strictEqual((await upAt(e2e, tag)).summary.result, "succeeded");
     }
 
     before(async () => {

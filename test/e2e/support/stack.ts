@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { SandboxFleet } from "./sandbox";
+import { fleetHostConfig, SandboxFleet, workersConfig } from "../../../sandbox/fleet";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 export const STACK_NAME = "e2e";
@@ -28,7 +28,6 @@ export interface E2eStack {
  * engine runs for real: the program, the docker and command providers, the daemons and sshd's.
  */
 export async function createSandboxStack(fleet: SandboxFleet, imageTag: string): Promise<E2eStack> {
-    fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
     const backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "xingrin-e2e-backend-"));
     const stack = await LocalWorkspace.createOrSelectStack({ stackName: STACK_NAME, workDir: REPO }, {
         envVars: {
@@ -41,15 +40,8 @@ export async function createSandboxStack(fleet: SandboxFleet, imageTag: string):
         "registry": { value: fleet.registry },
         "namespace": { value: fleet.namespace },
         "redisImage": { value: fleet.redisImage },
-        "dockerHost": { value: fleet.dockerHost },
-        "publicHost": { value: "127.0.0.1" },
-        "publicScheme": { value: fleet.publicScheme },
-        "bindAddress": { value: fleet.bindAddress },
-        "dataDir": { value: fleet.dataDir },
-        "tlsCertDir": { value: fleet.tlsCertDir },
-        "workers": { value: JSON.stringify(fleet.workers.map(({ name, address, port, user, hostKey }) =>
-            ({ name, address, port, user, hostKey }))) },
-        "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },
+        ...fleetHostConfig(fleet),
+        "workers": workersConfig(fleet),
         "databasePassword": { value: E2E_SECRETS.databasePassword, secret: true },
         "djangoSecretKey": { value: E2E_SECRETS.djangoSecretKey, secret: true },
         "workerApiKey": { value: E2E_SECRETS.workerApiKey, secret: true },
@@ -69,6 +61,12 @@ export function echoTo(e2e: E2eStack): (line: string) => void {
         e2e.output.push(line);
         process.stdout.write(`      | ${line}`);
     };
+}
+
+/** `pulumi up` with the stack's imageTag set to `tag`; the engine's output is echoed and kept. */
+export async function upAt(e2e: E2eStack, tag: string) {
+    await e2e.stack.setConfig("imageTag", { value: tag });
+    return e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
 }
 
 /** The steps a preview or update plans, as the engine reports them. */

@@ -49,27 +49,14 @@ func TestImageLocalIsUsedWithoutPull(t *testing.T) {
 }
 
 func TestImagePullWhenMissingAndPullError(t *testing.T) {
-	pulled := false
-	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
-		switch args[0] {
-		case "image":
-			if !pulled {
-				return "", &dockercli.Error{Stderr: "Error: No such image: " + serverImage}
-			}
-			return inspectJSON("sha256:111", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:222"), nil
-		case "pull":
-			pulled = true
-			return "v1.1.0: Pulling from yyhuni/xingrin-server\nStatus: Downloaded newer image", nil
-		}
-		return "", nil
-	}}
+	f, pulled := missingUntilPulled("sha256:111", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:222")
 	env, status := testEnv(f)
 	if _, _, err := (&RemoteImage{}).Create(context.Background(), env, checked(t, &RemoteImage{}, map[string]any{"name": serverImage})); err != nil {
 		t.Fatal(err)
 	}
 	// Upstream reports nothing while it pulls; neither does the stand-in.
-	if !pulled || len(*status) != 0 {
-		t.Fatalf("pulled %v progress %q", pulled, *status)
+	if !*pulled || len(*status) != 0 {
+		t.Fatalf("pulled %v progress %q", *pulled, *status)
 	}
 
 	f = &dockercli.Fake{Respond: func(args []string) (string, error) {
@@ -150,19 +137,7 @@ func TestRepoDigestFor(t *testing.T) {
 // Upstream's update makes sure the image is there (pulling it if it went missing) and reads
 // it back: a new image ID under the same tag reaches the state.
 func TestImageUpdateReadsBack(t *testing.T) {
-	pulled := false
-	f := &dockercli.Fake{Respond: func(args []string) (string, error) {
-		switch args[0] {
-		case "image":
-			if !pulled {
-				return "", &dockercli.Error{Stderr: "Error: No such image: " + serverImage}
-			}
-			return inspectJSON("sha256:333", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:444"), nil
-		case "pull":
-			pulled = true
-		}
-		return "", nil
-	}}
+	f, pulled := missingUntilPulled("sha256:333", "127.0.0.1:5000/yyhuni/xingrin-server@sha256:444")
 	env, _ := testEnv(f)
 	r := &RemoteImage{}
 	olds := props.Merge(checked(t, r, map[string]any{"name": serverImage, "keepLocally": true}),
@@ -172,7 +147,26 @@ func TestImageUpdateReadsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]any{"imageId": "sha256:333", "repoDigest": "127.0.0.1:5000/yyhuni/xingrin-server@sha256:444"}
-	if !pulled || !reflect.DeepEqual(computed, want) {
-		t.Fatalf("pulled %v computed %v", pulled, computed)
+	if !*pulled || !reflect.DeepEqual(computed, want) {
+		t.Fatalf("pulled %v computed %v", *pulled, computed)
 	}
+}
+
+// missingUntilPulled fakes a daemon that lacks serverImage until `docker pull` fetches it, then
+// inspects it as image id with repo digest; the flag says whether a pull happened.
+func missingUntilPulled(id, repoDigest string) (*dockercli.Fake, *bool) {
+	pulled := false
+	return &dockercli.Fake{Respond: func(args []string) (string, error) {
+		switch args[0] {
+		case "image":
+			if !pulled {
+				return "", &dockercli.Error{Stderr: "Error: No such image: " + serverImage}
+			}
+			return inspectJSON(id, repoDigest), nil
+		case "pull":
+			pulled = true
+			return "v1.1.0: Pulling from yyhuni/xingrin-server\nStatus: Downloaded newer image", nil
+		}
+		return "", nil
+	}}, &pulled
 }
