@@ -17,6 +17,8 @@ export interface BaselineArgs {
     readonly redisImage: string;
     readonly bindAddress: string;
     readonly publicUrl: string;
+    /** The sandbox's certificate and key (sandbox.json's tlsCertDir), which nginx serves and the checks trust. */
+    readonly tlsCertDir: string;
     readonly workDir: string;
     readonly log: (line: string) => void;
 }
@@ -38,6 +40,9 @@ export class Baseline {
     async install(tag: string): Promise<void> {
         fs.rmSync(this.args.workDir, { recursive: true, force: true });
         for (const dir of ["data", "ssl"]) fs.mkdirSync(path.join(this.args.workDir, dir), { recursive: true });
+        for (const file of ["fullchain.pem", "privkey.pem"]) {
+            fs.copyFileSync(path.join(this.args.tlsCertDir, file), path.join(this.args.workDir, "ssl", file));
+        }
         fs.copyFileSync(path.join(__dirname, "baseline", "docker-compose.yml"), path.join(this.args.workDir, "docker-compose.yml"));
         this.writeEnv(tag);
         await this.compose(["up", "-d"]);
@@ -114,7 +119,8 @@ export class Baseline {
                     ready[name.slice(1)] = clock();
                 }
             }
-            const publicOk = (await run("curl", ["-fs", "-o", "/dev/null", "--max-time", "1", this.args.publicUrl], {})).code === 0;
+            const publicOk = (await run("curl", ["-fs", "-o", "/dev/null", "--max-time", "1",
+                "--cacert", path.join(this.args.tlsCertDir, "fullchain.pem"), this.args.publicUrl], {})).code === 0;
             if (publicOk && CONTAINERS.every(c => ready[c] !== undefined)) return ready;
             if (Date.now() > deadline) {
                 throw new Error(`baseline: not ready after ${timeoutMs / 1000} s; ready so far: ${JSON.stringify(ready)}`);

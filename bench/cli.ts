@@ -21,7 +21,7 @@ import { containerTimes, updatePhases } from "./updatePhases";
 import { sleep } from "./run";
 
 const REPO = path.resolve(__dirname, "..");
-const PUBLIC_HEALTH = "http://127.0.0.1:8083/api/health/";
+const PUBLIC_HEALTH = "https://127.0.0.1:8083/api/health/";
 const BASELINE_TAGS = ["v9.0.0", "v9.1.0"];
 const UPDATE_TAGS = ["v9.2.0", "v9.3.0"];
 const fleetTag = (i: number) => `v9.${4 + i}.0`;
@@ -33,8 +33,8 @@ function log(line: string): void {
 }
 
 /** Runs `work` with the probe hitting the public endpoint from 1 s before to 1 s after. */
-async function probed<T>(work: (clock: () => number) => Promise<T>): Promise<{ value: T; samples: ProbeSample[] }> {
-    const probe = new Probe(PUBLIC_HEALTH);
+async function probed<T>(fleet: SandboxFleet, work: (clock: () => number) => Promise<T>): Promise<{ value: T; samples: ProbeSample[] }> {
+    const probe = new Probe(PUBLIC_HEALTH, fs.readFileSync(fleet.tlsCaFile));
     probe.start();
     await sleep(1000);
     const value = await work(() => probe.now());
@@ -42,10 +42,10 @@ async function probed<T>(work: (clock: () => number) => Promise<T>): Promise<{ v
     return { value, samples: await probe.stop() };
 }
 
-async function pulumiRun(bench: BenchStack, title: string): Promise<RunResult> {
+async function pulumiRun(fleet: SandboxFleet, bench: BenchStack, title: string): Promise<RunResult> {
     log(`${title}: pulumi up`);
     const mark = logMark();
-    const { value, samples } = await probed(clock => timedUp(bench, clock, line => process.stdout.write(`      | ${line}\n`)));
+    const { value, samples } = await probed(fleet, clock => timedUp(bench, clock, line => process.stdout.write(`      | ${line}\n`)));
     return {
         title,
         wallMs: value.end - value.start,
@@ -85,13 +85,13 @@ async function main(): Promise<void> {
         // (a) XingRin's update.sh.
         const baseline = new Baseline({
             dockerHost: fleet.dockerHost, registry, namespace: images.namespace, redisImage: images.redisRef(registry),
-            bindAddress: fleet.bindAddress, publicUrl: PUBLIC_HEALTH, workDir: path.join(SANDBOX_DIR, "bench-baseline"), log,
+            bindAddress: fleet.bindAddress, publicUrl: PUBLIC_HEALTH, tlsCertDir: fleet.tlsCertDir, workDir: path.join(SANDBOX_DIR, "bench-baseline"), log,
         });
         log(`(a) baseline: install ${BASELINE_TAGS[0]} with docker-compose (not measured)`);
         await baseline.install(BASELINE_TAGS[0]);
         log(`(a) baseline: update.sh to ${BASELINE_TAGS[1]}: down, pull, up`);
         const mark = logMark();
-        const a = await probed(clock => baseline.update(BASELINE_TAGS[1], clock));
+        const a = await probed(fleet, clock => baseline.update(BASELINE_TAGS[1], clock));
         const baselineRun: RunResult = {
             title: `(a) XingRin update.sh ${BASELINE_TAGS[0]} → ${BASELINE_TAGS[1]}`,
             wallMs: a.value.end - a.value.start, downtime: downtime(a.samples), linkBytes: blobBytesSince(mark),
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
         await configure(bench, fleet, { ...deployment, imageTag: UPDATE_TAGS[0] });
         await bench.stack.up({ onOutput: text => process.stdout.write(text.replace(/^(?=.)/gm, "      | ")) });
         await configure(bench, fleet, { ...deployment, imageTag: UPDATE_TAGS[1] });
-        const update = await pulumiRun(bench, `(b) pulumi up ${UPDATE_TAGS[0]} → ${UPDATE_TAGS[1]}`);
+        const update = await pulumiRun(fleet, bench, `(b) pulumi up ${UPDATE_TAGS[0]} → ${UPDATE_TAGS[1]}`);
         await configure(bench, fleet, { ...deployment, imageTag: UPDATE_TAGS[0] });
-        const rollback = await pulumiRun(bench, `(c) rollback ${UPDATE_TAGS[1]} → ${UPDATE_TAGS[0]}`);
+        const rollback = await pulumiRun(fleet, bench, `(c) rollback ${UPDATE_TAGS[1]} → ${UPDATE_TAGS[0]}`);
 
         // (e) previews: no change on this stack, against an empty program on the same engine and backend.
         log(`(e) previews, ${options.previews} of each`);
@@ -123,7 +123,7 @@ async function main(): Promise<void> {
             await configure(bench, fleet, { ...fleetDeployment, workers: count, imageTag: fleetTag(i) });
             await bench.stack.up({ onOutput: text => process.stdout.write(text.replace(/^(?=.)/gm, "      | ")) });
             await configure(bench, fleet, { ...fleetDeployment, workers: count, imageTag: fleetTag(i + 1) });
-            const run = await pulumiRun(bench, `(d) ${count} workers ${fleetTag(i)} → ${fleetTag(i + 1)}`);
+            const run = await pulumiRun(fleet, bench, `(d) ${count} workers ${fleetTag(i)} → ${fleetTag(i + 1)}`);
             fleetRuns.push({ workers: count, wallMs: run.wallMs, linkBytes: run.linkBytes });
         }
 

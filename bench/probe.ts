@@ -1,9 +1,9 @@
 /**
- * The public endpoint as a user sees it: GET /api/health/ through nginx every 100 ms, each with a
- * 1 s timeout. The server's health endpoint answers only while it reaches the database, so a
+ * The public endpoint as a user sees it: GET /api/health/ through nginx (TLS, trusting the
+ * sandbox's certificate) every 100 ms, each with a 1 s timeout. The server's health endpoint answers only while it reaches the database, so a
  * database outage counts as downtime too.
  */
-import * as http from "http";
+import * as https from "https";
 
 export interface ProbeSample {
     /** ms since the probe started */
@@ -29,7 +29,7 @@ export class Probe {
     private started = 0;
     private inFlight = new Set<Promise<void>>();
 
-    constructor(private readonly url: string, private readonly intervalMs = 100, private readonly timeoutMs = 1000) {}
+    constructor(private readonly url: string, private readonly ca: Buffer, private readonly intervalMs = 100, private readonly timeoutMs = 1000) {}
 
     start(): void {
         this.started = Date.now();
@@ -56,7 +56,7 @@ export class Probe {
                 this.samples.push({ at, ok, result, ms: Date.now() - sent });
                 resolve();
             };
-            const req = http.get(this.url, { timeout: this.timeoutMs, agent: false }, res => {
+            const req = https.get(this.url, { ca: this.ca, timeout: this.timeoutMs, agent: false }, res => {
                 res.resume();
                 res.on("end", () => record(res.statusCode === 200, String(res.statusCode)));
                 res.on("error", err => record(false, (err as NodeJS.ErrnoException).code ?? err.message));

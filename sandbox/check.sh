@@ -9,6 +9,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/tls.sh
+. "$here/lib/tls.sh"
 [ -f "$FLEET_JSON" ] || { echo "no $FLEET_JSON: run sandbox/up.sh first" >&2; exit 1; }
 
 P=xingrin-sbxcheck
@@ -55,69 +57,115 @@ if ss -Hltn "( sport = :$PORT )" | grep -q .; then
   PORT=18083
 fi
 
-echo "# main daemon: redis, postgres, server, frontend, nginx on network $NET"
+echo "# main daemon: the real redis, postgres and nginx, and the server stand-in, on network $NET"
 docker_main network create "$NET" >/dev/null
-run() { docker_main run -d --network "$NET" "$@" >/dev/null; }
+run() { docker_main run -d --quiet --network "$NET" "$@" >/dev/null; }
+DB_ENV=(-e DB_HOST=postgres -e DB_NAME=xingrin -e DB_USER=xingrin -e DB_PASSWORD=secret)
 run --name $P-redis --network-alias redis \
   --health-cmd 'redis-cli ping' --health-interval 1s --health-retries 30 "$REDIS_IMAGE"
 run --name $P-postgres --network-alias postgres -e POSTGRES_DB=xingrin -e POSTGRES_USER=xingrin \
   -e POSTGRES_PASSWORD=secret -v "$VOL:/var/lib/postgresql/data" \
   --health-cmd 'pg_isready -U xingrin' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-postgres:$V1"
-run --name $P-server --network-alias server -e IMAGE_TAG=$V1 -e DB_HOST=postgres \
+wait_until 30 "postgres healthy" healthy $P-postgres || true
+run --name $P-server --network-alias server -e IMAGE_TAG=$V1 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 \
   "$PREFIX/xingrin-server:$V1"
-run --name $P-frontend --network-alias frontend "$PREFIX/xingrin-frontend:$V1"
-run --name $P-nginx --network-alias nginx -p "127.0.0.1:$PORT:8083" "$PREFIX/xingrin-nginx:$V1"
 
 for c in redis postgres server; do
   if wait_until 30 "$c healthy" healthy "$P-$c"; then ok "$c healthcheck passes (docker reports healthy)"; else bad "$c healthcheck"; fi
 done
+check_out "redis is Redis 7 and answers redis-cli ping" '^PONG$' docker_main exec $P-redis redis-cli ping
+check_out "redis-server is the real one" 'redis_version:7\.' docker_main exec $P-redis redis-cli info server
+check_out "redis accepts clients from other containers (protected mode off)" '^PONG$' \
+  docker_main exec $P-server redis-cli -h redis ping
+check_out "postgres is PostgreSQL 15" 'PostgreSQL 15\.' docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT version()'
+check_out "postgres asks TCP clients for the password" 'password authentication failed' \
+  docker_main exec -e PGPASSWORD=wrong $P-server psql -h postgres -U xingrin -d xingrin -c 'SELECT 1'
+check_out "server: migrate ran at start (engine.0001_initial applied)" '^engine\|0001_initial$' \
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT app, name FROM django_migrations'
 check_out "server: wget healthcheck form works too" '"status":"ok"' \
   docker_main exec $P-server sh -c 'wget -q -O- http://localhost:8888/api/health/ || exit 1'
-check_out "redis-cli ping prints PONG" '^PONG$' docker_main exec $P-redis redis-cli ping
-check_out "pg_isready accepts" 'accepting connections' docker_main exec $P-postgres pg_isready -U xingrin
-check "curl shim -f fails (exit 22) on a 404" \
-  docker_main exec $P-server sh -c 'curl -fs http://localhost:8888/api/nope/; [ $? -eq 22 ]'
-check "curl shim fails (exit 7) when nothing listens" \
-  docker_main exec $P-server sh -c 'curl -fs http://localhost:9/; [ $? -eq 7 ]'
+check_out "server without the database's password exits (migrate fails at start)" 'migrate failed' \
+  docker_main run --rm --network "$NET" -e IMAGE_TAG=$V1 -e DB_HOST=postgres -e DB_NAME=xingrin -e DB_USER=xingrin \
+  -e DB_PASSWORD=wrong "$PREFIX/xingrin-server:$V1"
 
-wait_until 10 "nginx on $PORT" curl -fs "http://127.0.0.1:$PORT/api/health/" || true
-check_out "GET http://127.0.0.1:$PORT/api/health/ via nginx -> server" '^\{"status":"ok"\}$' \
-  curl -fsS "http://127.0.0.1:$PORT/api/health/"
+echo "# nginx: XingRin's configuration, TLS on 8083"
+check_out "nginx resolves its upstreams when it starts: without a frontend it exits" 'host not found in upstream' \
+  docker_main run --rm --network "$NET" -v "$SANDBOX_TLS_DIR:/etc/nginx/ssl:ro" "$PREFIX/xingrin-nginx:$V1"
+EMPTY_SSL=$(mktemp -d)
+run --name $P-frontend --network-alias frontend "$PREFIX/xingrin-frontend:$V1"
+check_out "nginx with an empty certificate directory mounted fails to start" 'cannot load certificate' \
+  docker_main run --rm --network "$NET" -v "$EMPTY_SSL:/etc/nginx/ssl:ro" "$PREFIX/xingrin-nginx:$V1"
+rmdir "$EMPTY_SSL"
+run --name $P-nginx --network-alias nginx -p "127.0.0.1:$PORT:8083" -v "$SANDBOX_TLS_DIR:/etc/nginx/ssl:ro" \
+  "$PREFIX/xingrin-nginx:$V1"
+CA=(--cacert "$SANDBOX_TLS_DIR/fullchain.pem")
+URL=https://127.0.0.1:$PORT
+wait_until 10 "nginx on $PORT" curl -fs "${CA[@]}" "$URL/api/health/" || true
+check_out "GET $URL/api/health/ via nginx (TLS, certificate verified) -> server" '^\{"status":"ok"\}$' \
+  curl -fsS "${CA[@]}" "$URL/api/health/"
+check_out "nginx is the real nginx and adds X-Powered-By" '^Server: nginx/.*X-Powered-By: Xingrin ASM' \
+  sh -c "curl --http1.1 -sSI ${CA[*]} $URL/api/health/ | tr -d '\r' | grep -E '^(Server|X-Powered-By):' | paste -sd' '"
+check_out "plain HTTP on 8083 is redirected (301) to https" '^301 https://127\.0\.0\.1:'"$PORT"'/api/health/$' \
+  curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT/api/health/"
+check_out "TLS 1.1 is refused" 'alert|error|failure' curl -sS "${CA[@]}" --tls-max 1.1 "$URL/api/health/"
 check_out "GET /api/system/version/ via nginx reports $V1" "\"version\":\"$V1\".*\"imageTag\":\"$V1\"" \
-  curl -fsS "http://127.0.0.1:$PORT/api/system/version/"
-check_out "GET / via nginx -> frontend shows $V1" "$V1" curl -fsS "http://127.0.0.1:$PORT/"
+  curl -fsS "${CA[@]}" "$URL/api/system/version/"
+check_out "GET / via nginx -> frontend shows $V1" "$V1" curl -fsS "${CA[@]}" "$URL/"
 check_out "unknown API path answers 404 through nginx" '^404$' \
-  curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/does-not-exist/"
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" "$URL/api/does-not-exist/"
+check_out "POST /api/scans/ stores a row through nginx and the server" '"target" : "check.example.com"' \
+  curl -fsS "${CA[@]}" -X POST -H 'Content-Type: application/json' -d '{"target":"check.example.com"}' "$URL/api/scans/"
 
 echo "# agent heartbeat and a local worker task on $NET"
 run --name $P-agent -e SERVER_URL=http://server:8888 -e WORKER_ID=1 -e IMAGE_TAG=$V1 \
   -v /proc:/host/proc:ro "$PREFIX/xingrin-agent:$V1"
-wait_until 10 "heartbeat" sh -c "curl -fs http://127.0.0.1:$PORT/api/workers/ | grep -q '\"id\":\"1\"'" || true
+wait_until 10 "heartbeat" sh -c "curl -fs ${CA[*]} $URL/api/workers/ | grep -q '\"id\":\"1\"'" || true
 check_out "agent heartbeat reaches the server with its version" "\"id\":\"1\",\"heartbeat\":\\{[^}]*\"version\":\"$V1\"" \
-  curl -fsS "http://127.0.0.1:$PORT/api/workers/"
+  curl -fsS "${CA[@]}" "$URL/api/workers/"
 check_out "worker runs a task command (python -m ...)" 'task done' \
   docker_main run --rm --network "$NET" -e STANDIN_TASK_SECONDS=0 "$PREFIX/xingrin-worker:$V1" \
   sh -c "python -m apps.scan.scripts.run_initiate_scan --scan_id=1"
 
-echo "# postgres data survives a container replacement (and an upgrade to $V2)"
-docker_main exec $P-postgres sh -c 'echo check-row > /var/lib/postgresql/data/check-data.txt'
-cluster=$(docker_main exec $P-postgres head -n1 /var/lib/postgresql/data/xingrin-standin-cluster)
+echo "# postgres keeps its cluster across a replacement; the server's migrations move it forward"
+cluster=$(docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT system_identifier FROM pg_control_system()')
 t0=$SECONDS
 docker_main rm -f $P-postgres >/dev/null
-docker_main restart $P-server >/dev/null
-if [ $((SECONDS - t0)) -lt 5 ]; then ok "containers stop promptly on SIGTERM"; else bad "docker stop took $((SECONDS - t0))s"; fi
-run --name $P-postgres --network-alias postgres -e POSTGRES_PASSWORD=secret \
+if [ $((SECONDS - t0)) -lt 5 ]; then ok "postgres stops promptly (fast shutdown)"; else bad "postgres took $((SECONDS - t0))s to stop"; fi
+# A new POSTGRES_PASSWORD on an existing cluster changes nothing: the role keeps its password.
+run --name $P-postgres --network-alias postgres -e POSTGRES_USER=xingrin -e POSTGRES_PASSWORD=rotated \
   -v "$VOL:/var/lib/postgresql/data" "$PREFIX/xingrin-postgres:$V2"
-wait_until 10 "postgres v2" docker_main exec $P-postgres pg_isready -q || true
+wait_until 15 "postgres $V2" docker_main exec $P-postgres pg_isready -q -U xingrin || true
 check_out "same cluster after replacement" "^$cluster\$" \
-  docker_main exec $P-postgres head -n1 /var/lib/postgresql/data/xingrin-standin-cluster
-check_out "data written before replacement is still there" '^check-row$' \
-  docker_main exec $P-postgres cat /var/lib/postgresql/data/check-data.txt
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT system_identifier FROM pg_control_system()'
+check_out "the row stored before the replacement is read back through SQL" '^check\.example\.com$' \
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT target FROM scan'
+check_out "POSTGRES_PASSWORD on an existing cluster is ignored: the old password still logs in" '^1$' \
+  docker_main exec -e PGPASSWORD=secret $P-server psql -h postgres -U xingrin -d xingrin -tAc 'SELECT 1'
+check_out "... and the new one does not" 'password authentication failed' \
+  docker_main exec -e PGPASSWORD=rotated $P-server psql -h postgres -U xingrin -d xingrin -tAc 'SELECT 1'
 check_out "postgres without a password refuses to init an empty volume" 'superuser password is not specified' \
   docker_main run --rm "$PREFIX/xingrin-postgres:$V1"
 check_out "image carries its version in /VERSION and env" "^$V2 $V2\$" \
   docker_main exec $P-postgres sh -c 'echo "$(cat /VERSION) $XINGRIN_STANDIN_VERSION"'
+check_out "the $V2 server plans its migration before applying it" '^Planned operations: engine\.0002_scan_target_name$' \
+  sh -c "docker -H $MAIN_DOCKER_HOST run --rm --network $NET ${DB_ENV[*]} $PREFIX/xingrin-server:$V2 python manage.py migrate --plan | paste -sd' '"
+docker_main rm -f $P-server >/dev/null
+run --name $P-server --network-alias server -e IMAGE_TAG=$V2 "${DB_ENV[@]}" \
+  --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V2"
+wait_until 30 "server $V2 healthy" healthy $P-server || true
+docker_main kill -s HUP $P-nginx >/dev/null   # the server's address changed: nginx's reload resolves it again
+sleep 1
+check_out "the $V2 server migrated the table and still reads the row" '"target" : "check\.example\.com"' \
+  curl -fsS "${CA[@]}" "$URL/api/scans/"
+docker_main rm -f $P-server >/dev/null
+run --name $P-server --network-alias server -e IMAGE_TAG=$V1 "${DB_ENV[@]}" \
+  --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V1"
+wait_until 30 "server $V1 healthy" healthy $P-server || true
+docker_main kill -s HUP $P-nginx >/dev/null
+sleep 1
+check_out "a $V1 server cannot read the $V2 schema (a rollback across the migration)" '^500$' \
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" "$URL/api/scans/"
 
 echo "# remote workers over SSH"
 for n in $(seq 1 "$(jq '.workers | length' "$FLEET_JSON")"); do

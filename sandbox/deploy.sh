@@ -2,7 +2,7 @@
 # Deploys XingRin Deploy to the local sandbox fleet as stack "sandbox", to rehearse an update or a
 # rollback before touching production. Starts the sandbox if needed; the stack's config is written
 # from the sandbox's sandbox.json (registry, workers and their host keys, SSH key, and the
-# sandbox's own data dir, loopback-only publishing and plain-HTTP nginx).
+# sandbox's own data dir, loopback-only publishing and the sandbox's TLS certificate).
 #
 # Usage: bash sandbox/deploy.sh [imageTag]      (default v1.1.0; the sandbox has v1.1.0 and v1.2.0)
 # By hand afterwards: `source sandbox/env.sh`, then `pulumi ... --stack sandbox`.
@@ -44,5 +44,6 @@ pulumi config set imageTag "$tag"
 echo "[sandbox] pulumi up at $tag"
 # --refresh: the sandbox may have been reset (npm test does that) since the last deploy.
 pulumi up --yes --refresh --stack sandbox
-echo "[sandbox] health: $(curl -fsS http://127.0.0.1:8083/api/health/ || echo unreachable)"
-echo "[sandbox] version: $(curl -fsS http://127.0.0.1:8083/api/system/version/ || echo unreachable)"
+ca=$(jq -r .tlsCaFile "$fleet")
+echo "[sandbox] health: $(curl -fsS --cacert "$ca" https://127.0.0.1:8083/api/health/ || echo unreachable)"
+echo "[sandbox] version: $(curl -fsS --cacert "$ca" https://127.0.0.1:8083/api/system/version/ || echo unreachable)"

@@ -26,7 +26,9 @@ export interface SandboxFleet {
     /** The sandbox's own data dir (the stack's dataDir) and where nginx's certificates go. */
     dataDir: string;
     tlsCertDir: string;
-    /** Published ports bind to loopback only; nginx serves plain HTTP. */
+    /** The sandbox's self-signed certificate (in tlsCertDir), the one a client must trust. */
+    tlsCaFile: string;
+    /** Published ports bind to loopback only; nginx serves TLS ("https"). */
     bindAddress: string;
     publicScheme: string;
     workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string }>;

@@ -17,7 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
-for f in guard packages main-daemon registry images workers fleet-json; do
+for f in guard packages main-daemon registry debian-base images tls workers fleet-json; do
   # shellcheck disable=SC1090
   . "$here/lib/$f.sh"
 done
@@ -33,6 +33,7 @@ step "packages";           ensure_packages
 step "main docker daemon"; ensure_main_daemon
 step "registry";           ensure_registry
 step "stand-in images";    ensure_images
+step "TLS certificate";    ensure_tls_certificate
 step "worker hosts";       ensure_workers
 step "sandbox.json";       write_fleet_json
 CURRENT_STEP="done"

@@ -48,7 +48,8 @@ write_fleet_json() {
       imagePrefix:($registry + "/" + $namespace), services:$services, redisImage:$redisImage,
       tags:$tags, imageDigests:$digests, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
       sshConfigFile:$sshConfig, stateDir:$stateDir, pulumiStateDir:$pulumiState,
-      dataDir:$dataDir, tlsCertDir:($dataDir + "/ssl"), bindAddress:"127.0.0.1", publicScheme:"http",
+      dataDir:$dataDir, tlsCertDir:($dataDir + "/ssl"), tlsCaFile:($dataDir + "/ssl/fullchain.pem"),
+      bindAddress:"127.0.0.1", publicScheme:"https",
       workers:$workers}' >"$FLEET_JSON.tmp"
   mv "$FLEET_JSON.tmp" "$FLEET_JSON"
 }

@@ -1,13 +1,17 @@
 # shellcheck shell=bash
 # Step: the stand-in XingRin images, built locally and pushed to the sandbox registry.
 #
-# Nothing can be pulled from Docker Hub here, so each image is a root filesystem made of
-# Debian's static busybox plus the small scripts in sandbox/images/{common,<service>}/,
-# turned into an image with `docker import` (one layer; config from images/<service>/image.conf).
-#   images/common/commands/* -> /usr/local/bin/   (curl shim, in every image)
+# Nothing can be pulled from Docker Hub here, so every image is built here, of two kinds:
+#  - postgres, redis, nginx and the server (DEBIAN_SERVICES) run the real servers: the shared
+#    Debian base of lib/debian-base.sh, plus one layer of the files below (docker commit);
+#  - agent, frontend and worker are Debian's static busybox plus their scripts, one layer
+#    (docker import).
+# The files, from sandbox/images/{common,<service>}/, and the config from images/<service>/image.conf:
+#   images/common/commands/* -> /usr/local/bin/   (curl shim; busybox images only, Debian has curl)
 #   images/common/lib/*      -> /usr/local/lib/   (standin.sh helpers)
 #   images/<svc>/commands/*  -> /usr/local/bin/   (directories are not named bin/: the repo ignores bin/)
 #   images/<svc>/www/        -> /www/
+#   images/<svc>/root/       -> /                 (config files at their real paths, e.g. /etc/nginx/nginx.conf)
 #   images/<svc>/entrypoint.sh -> /entrypoint.sh
 #   /VERSION = the tag, /SERVICE = the service name, env XINGRIN_STANDIN_VERSION = the tag.
 #
@@ -21,6 +25,9 @@ IMAGES_SRC=$SANDBOX_ROOT/images
 IMAGE_WORK=$STATE/images
 PROBE_REPO=xingrin-sandbox/probe
 PROBE_TAG=latest
+DEBIAN_SERVICES=(server postgres nginx redis)
+
+is_debian_service() { case " ${DEBIAN_SERVICES[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
 
 # busybox_base_tree: a minimal userland (static busybox + one symlink per applet), built once
 # per busybox binary and copied into every rootfs.
@@ -45,17 +52,16 @@ busybox_base_tree() {
   echo "$base"
 }
 
-# build_rootfs SERVICE VERSION DIR
-build_rootfs() {
+# add_service_files SERVICE VERSION DIR: the service's own files (see the top of this file).
+add_service_files() {
   local svc=$1 version=$2 dir=$3
-  rm -rf "$dir"
-  mkdir -p "$dir"
-  cp -a "$(busybox_base_tree)/." "$dir/"
-  cp -a "$IMAGES_SRC/common/commands/." "$dir/usr/local/bin/"
+  mkdir -p "$dir/usr/local/bin" "$dir/usr/local/lib" "$dir/www"
+  is_debian_service "$svc" || cp -a "$IMAGES_SRC/common/commands/." "$dir/usr/local/bin/"
   cp -a "$IMAGES_SRC/common/lib/." "$dir/usr/local/lib/"
   if [ -d "$IMAGES_SRC/$svc" ]; then
     [ -d "$IMAGES_SRC/$svc/commands" ] && cp -a "$IMAGES_SRC/$svc/commands/." "$dir/usr/local/bin/"
     [ -d "$IMAGES_SRC/$svc/www" ] && cp -a "$IMAGES_SRC/$svc/www/." "$dir/www/"
+    [ -d "$IMAGES_SRC/$svc/root" ] && cp -a "$IMAGES_SRC/$svc/root/." "$dir/"
     [ -f "$IMAGES_SRC/$svc/entrypoint.sh" ] && cp "$IMAGES_SRC/$svc/entrypoint.sh" "$dir/entrypoint.sh"
   fi
   # Executable whatever the checkout did to file modes.
@@ -64,10 +70,46 @@ build_rootfs() {
   echo "$svc" >"$dir/SERVICE"
 }
 
+# build_rootfs SERVICE VERSION DIR: a whole busybox root filesystem.
+build_rootfs() {
+  local svc=$1 version=$2 dir=$3
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp -a "$(busybox_base_tree)/." "$dir/"
+  add_service_files "$svc" "$version" "$dir"
+}
+
+# build_debian_layer SERVICE VERSION DIR: what goes on top of the Debian base. The busybox
+# applets the stand-in scripts use and Debian lacks (httpd, nc, nslookup, wget) link to its busybox.
+build_debian_layer() {
+  local svc=$1 version=$2 dir=$3 applet
+  rm -rf "$dir"
+  mkdir -p "$dir/usr/local/bin"
+  for applet in httpd nc nslookup wget; do ln -s /bin/busybox "$dir/usr/local/bin/$applet"; done
+  add_service_files "$svc" "$version" "$dir"
+}
+
+# build_debian_image SERVICE VERSION WORK REF CHANGE...: the Debian base plus the service's
+# layer, committed as REF with the image config CHANGE... (--change lines).
+build_debian_image() {
+  local svc=$1 version=$2 work=$3 ref=$4 base ctr; shift 4
+  base=$(debian_base_image)
+  build_debian_layer "$svc" "$version" "$work/rootfs"
+  ctr=$(docker_main create "$base" /bin/true) || die "docker create from the Debian base failed"
+  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf - . |
+    docker_main cp - "$ctr:/" || die "copying the $svc files into its image failed"
+  docker_main commit "$@" "$ctr" "$ref" >/dev/null || die "docker commit of $ref failed"
+  docker_main rm "$ctr" >/dev/null
+}
+
 # image_changes SERVICE VERSION: the docker import --change values, one per line.
 image_changes() {
   local svc=$1 version=$2
-  echo "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin"
+  if is_debian_service "$svc"; then
+    echo "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/lib/postgresql/15/bin:/usr/bin:/usr/sbin:/bin:/sbin"
+  else
+    echo "ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin"
+  fi
   echo "ENV XINGRIN_STANDIN_VERSION=$version"
   echo "LABEL org.opencontainers.image.version=$version org.opencontainers.image.title=xingrin-$svc-standin org.xingrin.sandbox=standin"
   if [ -f "$IMAGES_SRC/$svc/image.conf" ]; then
@@ -82,7 +124,7 @@ image_input_hash() {
   local svc=$1 version=$2 src=(common)
   [ -d "$IMAGES_SRC/$svc" ] && src+=("$svc")
   {
-    sha256sum <"$(busybox_static_path)"
+    if is_debian_service "$svc"; then debian_base_hash; else sha256sum <"$(busybox_static_path)"; fi
     tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$IMAGES_SRC" -cf - "${src[@]}" | sha256sum
     sha256sum <"${BASH_SOURCE[0]}"   # this recipe
     echo "$svc $version"
@@ -105,13 +147,17 @@ ensure_image() {
     return 0
   fi
 
-  build_rootfs "$svc" "$version" "$work/rootfs"
-  # Deterministic tarball (sorted, fixed mtime/owner): rebuilding unchanged content gives the
-  # same layer digest, so the registry already has the blob.
-  tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
   while IFS= read -r line; do changes+=(--change "$line"); done < <(image_changes "$svc" "$version")
-  docker_main import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null ||
-    die "docker import of $ref failed"
+  if is_debian_service "$svc"; then
+    build_debian_image "$svc" "$version" "$work" "$ref" "${changes[@]}"
+  else
+    build_rootfs "$svc" "$version" "$work/rootfs"
+    # Deterministic tarball (sorted, fixed mtime/owner): rebuilding unchanged content gives the
+    # same layer digest, so the registry already has the blob.
+    tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$work/rootfs" -cf "$work/rootfs.tar" .
+    docker_main import "${changes[@]}" "$work/rootfs.tar" "$ref" >/dev/null ||
+      die "docker import of $ref failed"
+  fi
   docker_main push "$ref" >"$work/push.log" 2>&1 ||
     { cat "$work/push.log" >&2; die "docker push $ref failed"; }
   served=$(registry_digest "$repo" "$tag")
@@ -135,6 +181,8 @@ ensure_images() {
   # A tiny image only for up.sh's own checks on the workers, so they do not touch (pull,
   # and log manifest GETs for) the XingRin images that tests count.
   ensure_image "$PROBE_REPO" "$PROBE_TAG" probe probe
-  # A rebuilt tag leaves the main daemon's previously pulled copy dangling: drop those.
+  # A rebuilt tag leaves the main daemon's previously pulled copy dangling: drop those. The
+  # Debian base goes too: the main daemon must get its layer by pulling, like any other.
   docker_main image prune -f --filter label=org.xingrin.sandbox=standin >/dev/null || true
+  docker_main image rm "xingrin-sandbox/debian-base:$(debian_base_hash)" >/dev/null 2>&1 || true
 }

@@ -8,12 +8,13 @@ REQUIRED_PACKAGES=(
   docker-registry  # the distribution registry on 127.0.0.1:5000
   openssh-server   # one sshd per worker host
   openssh-client   # ssh, ssh-keygen, ssh-keyscan for verification
-  busybox-static   # the root filesystem of every stand-in image (no base image can be pulled)
+  busybox-static   # the root filesystem of the small stand-in images (no base image can be pulled)
+  mmdebstrap       # the Debian root filesystem of the real postgres, redis and nginx (lib/debian-base.sh)
   iproute2         # ip link/addr for the worker bridges, ss for port checks
   curl             # registry API checks
   jq               # writing/reading sandbox.json
   docker-compose   # the takeover spec stages an installation the way XingRin's install.sh does
-  openssl          # the first-deploy spec runs the README's commands, which generate secrets with it
+  openssl          # the sandbox's TLS certificate (lib/tls.sh); the README's commands generate secrets with it
   socat            # the benchmark relays loopback to its registry behind a limited link
 )
 

@@ -1,12 +1,11 @@
 import * as assert from "assert";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { docker, expectedImageLabel, httpGet, inspectContainer, localXingrinImages, serviceContainer } from "./support/hosts";
+import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, scanTargets, serviceContainer, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, storedState, upAt } from "./support/stack";
 
 const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
-const POSTGRES_MARKER = "/var/lib/postgresql/data/e2e-marker";
 
 describe("deploy, update and roll back the sandbox fleet with the real engine", function () {
     this.timeout(15 * 60 * 1000);
@@ -34,7 +33,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         // first, must reach the running server at once (an old server's address would be dead).
         for (let i = 0; i < 10; i++) {
             const started = Date.now();
-            const version = await httpGet("http://127.0.0.1:8083/api/system/version/");
+            const version = await httpsGet(fleet.tlsCaFile, "/api/system/version/");
             assert.strictEqual(version.status, 200, version.body);
             assert.ok(version.body.includes(tag), `server reports ${version.body}`);
             assert.ok(Date.now() - started < 1500, `a request through nginx took ${Date.now() - started} ms: a dead upstream peer?`);
@@ -76,7 +75,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
     it("1. up at v1.1.0: every host runs v1.1.0, the public health check answers through nginx", async () => {
         const result = await up("v1.1.0");
         assert.strictEqual(result.summary.result, "succeeded");
-        const health = await httpGet("http://127.0.0.1:8083/api/health/");
+        const health = await httpsGet(fleet.tlsCaFile, "/api/health/");
         assert.strictEqual(health.status, 200);
         assert.deepStrictEqual(JSON.parse(health.body), { status: "ok" });
         await assertFleetAt("v1.1.0");
@@ -145,7 +144,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
     });
 
     it("4. up at v1.2.0: all hosts at v1.2.0, workers hold both versions, postgres data survives", async () => {
-        docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "sh", "-c", `echo written-at-v1.1.0 > ${POSTGRES_MARKER}`]);
+        // A row stored through XingRin's API at v1.1.0; v1.2.0 migrates the table it lives in.
+        await storeScan(fleet.tlsCaFile, "written-at-v1.1.0.example.com");
         const result = await up("v1.2.0");
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.2.0");
@@ -155,7 +155,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
                 assert.ok(held.includes(ref("worker", tag)), `${worker.name} lacks worker ${tag}: ${held}`);
             }
         }
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com"]);
     });
 
     it("5. roll back through stack config to v1.1.0: all hosts back, nothing pulled, data still there", async () => {
@@ -164,7 +164,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.1.0");
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the rollback asked the registry for images");
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", serviceContainer(fleet.dockerHost, "postgres"), "cat", POSTGRES_MARKER]), "written-at-v1.1.0");
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com"]);
     });
 
     it("6. a tag missing from the registry fails, naming the image, and leaves v1.1.0 running", async () => {

@@ -5,14 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { docker, inspectContainer, serviceContainer } from "./support/hosts";
+import { clusterIdentifier, docker, inspectContainer, scanTargets, serviceContainer, sql } from "./support/hosts";
 import { SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2eStack, echoTo, removeSandboxStack, STACK_NAME, stackEnv, storedState, upAt } from "./support/stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(__dirname, "fixtures", "install-sh", "docker-compose.yml");
 const PROJECT = "docker";   // install.sh runs compose in XingRin's docker/ directory
-const PGDATA = "/var/lib/postgresql/data";
+const STORED_SCANS = ["a.example.com", "b.example.com", "c.example.com"];
 
 /**
  * Issue 11: an installation made the way install.sh makes one (compose, generated secrets, a
@@ -43,9 +43,8 @@ describe("taking over an install.sh installation with its data", function () {
 
     /** What the takeover must keep, and what it must leave under the program's control alone. */
     function assertTakenOver(tag: string) {
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "cat", `${PGDATA}/scan-history`]), "3 scans, 41 findings");
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "cat", `${PGDATA}/registrations`]), "worker-1");
-        assert.strictEqual(docker(fleet.dockerHost, ["exec", postgres(), "head", "-n1", `${PGDATA}/xingrin-standin-cluster`]), clusterId);
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost, postgres()), STORED_SCANS);
+        assert.strictEqual(clusterIdentifier(fleet.dockerHost, postgres()), clusterId, "postgres runs on another cluster than install.sh's");
         for (const host of [fleet.dockerHost, ...fleet.workers.map(w => w.dockerHost)]) {
             const rows = docker(host, ["ps", "-a", "--format", `{{.Names}} {{.Label "xingrin.stack"}} {{.Label "com.docker.compose.project"}}`])
                 .split("\n").filter(row => row.startsWith("xingrin-"));
@@ -94,18 +93,19 @@ describe("taking over an install.sh installation with its data", function () {
         // install.sh's remote worker: the agent started by hand with docker run.
         execFileSync("ssh", ["-F", path.join(fleet.stateDir, "ssh", "config"), "worker-1",
             "IFS= read -r WORKER_API_KEY; export WORKER_API_KEY; " +
-            `docker run -d --name xingrin-agent --restart always -e SERVER_URL=http://127.0.0.1:8083 -e WORKER_ID=1 ` +
+            `docker run -d --name xingrin-agent --restart always -e SERVER_URL=https://127.0.0.1:8083 -e WORKER_ID=1 ` +
             `-e IMAGE_TAG=v1.1.0 -e WORKER_API_KEY -v /proc:/host/proc:ro ${ref("agent", "v1.1.0")}`],
         { input: `${secrets.WORKER_API_KEY}\n`, stdio: ["pipe", "ignore", "inherit"] });
-        // 2. Data in its database, and the worker's registration.
-        const deadline = Date.now() + 60_000;
-        while (spawnSync("docker", ["--host", fleet.dockerHost, "exec", "xingrin-postgres", "pg_isready", "-q"]).status !== 0) {
-            assert.ok(Date.now() < deadline, "install.sh's postgres did not come up");
+        // 2. Data in its database, once its server has migrated the schema.
+        const deadline = Date.now() + 90_000;
+        const migrated = () => spawnSync("docker", ["--host", fleet.dockerHost, "exec", "xingrin-postgres", "psql", "-U", "postgres",
+            "-d", "xingrin", "-tAc", "SELECT to_regclass('scan') IS NOT NULL"], { encoding: "utf8" }).stdout.trim() === "t";
+        while (!migrated()) {
+            assert.ok(Date.now() < deadline, "install.sh's server did not migrate its database");
             execFileSync("sleep", ["0.5"]);
         }
-        docker(fleet.dockerHost, ["exec", "xingrin-postgres", "sh", "-c",
-            `printf '3 scans, 41 findings' > ${PGDATA}/scan-history && printf worker-1 > ${PGDATA}/registrations`]);
-        clusterId = docker(fleet.dockerHost, ["exec", "xingrin-postgres", "head", "-n1", `${PGDATA}/xingrin-standin-cluster`]);
+        sql(fleet.dockerHost, `INSERT INTO scan (target) VALUES ${STORED_SCANS.map(t => `('${t}')`).join(", ")}`, "xingrin-postgres");
+        clusterId = clusterIdentifier(fleet.dockerHost, "xingrin-postgres");
         e2e = await createSandboxStack(fleet, "v1.1.0");
     });
 

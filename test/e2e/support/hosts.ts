@@ -1,4 +1,6 @@
 import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as https from "https";
 import { repositoryOf } from "../../../config/imageReference";
 
 /** Runs the docker CLI against one host's daemon (main server or a worker's own socket). */
@@ -59,8 +61,60 @@ export function localXingrinImages(host: string): string[] {
         .split("\n").filter(ref => ref.includes("/xingrin-"));
 }
 
-/** GET over loopback, for the public health check through nginx. */
-export async function httpGet(url: string): Promise<{ status: number; body: string }> {
-    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return { status: response.status, body: await response.text() };
+export interface PublicAnswer { status: number; body: string }
+
+/**
+ * One request to XingRin's public entry, nginx on 8083 over TLS, trusting exactly the sandbox's
+ * certificate (sandbox.json's tlsCaFile): certificate checks stay on.
+ */
+export function publicRequest(caFile: string, method: "GET" | "POST", path: string, body?: unknown): Promise<PublicAnswer> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+        const req = https.request(`https://127.0.0.1:8083${path}`, {
+            method,
+            ca: fs.readFileSync(caFile),
+            agent: false,
+            timeout: 10_000,
+            headers: payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
+        }, res => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", chunk => (text += chunk));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        });
+        req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
+        req.on("error", reject);
+        req.end(payload);
+    });
+}
+
+/** GET through nginx, for the public health check and the version route. */
+export function httpsGet(caFile: string, path: string): Promise<PublicAnswer> {
+    return publicRequest(caFile, "GET", path);
+}
+
+/** Stores a scan through XingRin's API (nginx, then the server, then postgres): a row that must survive. */
+export async function storeScan(caFile: string, target: string): Promise<void> {
+    const answer = await publicRequest(caFile, "POST", "/api/scans/", { target });
+    if (answer.status !== 201) throw new Error(`POST /api/scans/ answered ${answer.status}: ${answer.body}`);
+}
+
+/**
+ * Runs SQL in the stack's postgres (database xingrin, user postgres: the defaults), or in another
+ * postgres container, and returns its rows, unaligned. Data-survival checks read rows back this way, from the database itself.
+ */
+export function sql(host: string, query: string, container = serviceContainer(host, "postgres")): string {
+    return docker(host, ["exec", container, "psql", "-X", "-q", "-t", "-A", "-v", "ON_ERROR_STOP=1",
+        "-U", "postgres", "-d", "xingrin", "-c", query]);
+}
+
+/** The targets of every stored scan, in order, whichever schema version the table has. */
+export function scanTargets(host: string, container?: string): string[] {
+    const rows = sql(host, "SELECT coalesce(to_jsonb(s)->>'target_name', to_jsonb(s)->>'target') FROM scan s ORDER BY id", container);
+    return rows === "" ? [] : rows.split("\n");
+}
+
+/** The identifier initdb gave the cluster: the same value means the same database files. */
+export function clusterIdentifier(host: string, container?: string): string {
+    return sql(host, "SELECT system_identifier FROM pg_control_system()", container);
 }

@@ -26,5 +26,22 @@ serve() {
   exit "$_rc"
 }
 
+# supervise STOP_SIGNAL CMD...: run CMD as the service's main process, stopping it with
+# STOP_SIGNAL when the container is stopped (SIGTERM), as an image's STOPSIGNAL would: Docker 20.10
+# cannot set STOPSIGNAL on an image built with `docker commit`. SIGHUP is passed on (a reload).
+supervise() {
+  _stop=$1; shift
+  "$@" &
+  _child=$!
+  trap 'kill -"$_stop" "$_child" 2>/dev/null' TERM INT
+  trap 'kill -HUP "$_child" 2>/dev/null' HUP
+  while :; do
+    wait "$_child"
+    _rc=$?
+    kill -0 "$_child" 2>/dev/null || break
+  done
+  exit "$_rc"
+}
+
 # sleep_forever: an idle main process that still reacts to signals.
 sleep_forever() { while :; do sleep 3600; done; }

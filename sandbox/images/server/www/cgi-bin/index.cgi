@@ -5,7 +5,12 @@
 #   GET  /api/system/version/            {"version":<image's /VERSION>,"imageTag":<env IMAGE_TAG>,...}
 #   POST /api/workers/<id>/heartbeat/    stores the agent's heartbeat body, {"status":"ok"}
 #   GET  /api/workers/                   [heartbeat bodies received, with worker ids]
+#   GET  /api/scans/                     [{"id","target"}] read from the database (500 when this
+#                                        version cannot read the schema, as after a rollback across
+#                                        a migration)
+#   POST /api/scans/ {"target":..}       stores a scan, 201 {"id","target"}
 . /usr/local/lib/standin.sh
+. /usr/local/lib/server-db.sh
 path=${REQUEST_URI%%\?*}
 
 reply() {  # reply "STATUS TEXT" BODY
@@ -38,6 +43,29 @@ case "$REQUEST_METHOD $path" in
       list="$list${list:+,}{\"id\":$(json_str "$id"),\"heartbeat\":$(cat "$f")}"
     done
     reply "200 OK" "[$list]" ;;
+  "GET /api/scans/")
+    # v1.2.0 renamed the column (migration engine.0002); each version reads its own schema.
+    column=target; image_migrations | grep -qx engine.0002_scan_target_name && column=target_name
+    if rows=$(sql -v col="$column" 2>/tmp/scans.err <<'SQL'
+SELECT coalesce(json_agg(json_build_object('id', id, 'target', :"col") ORDER BY id), '[]') FROM scan;
+SQL
+    ); then
+      reply "200 OK" "$rows"
+    else
+      reply "500 Internal Server Error" "{\"error\":{\"code\":\"SERVER_ERROR\",\"message\":$(json_str "$(cat /tmp/scans.err)")}}"
+    fi ;;
+  "POST /api/scans/")
+    column=target; image_migrations | grep -qx engine.0002_scan_target_name && column=target_name
+    body=$(head -c "${CONTENT_LENGTH:-0}")
+    if row=$(sql -v col="$column" -v body="$body" 2>/tmp/scans.err <<'SQL'
+INSERT INTO scan (:"col") SELECT (:'body'::json)->>'target'
+RETURNING json_build_object('id', id, 'target', :"col");
+SQL
+    ); then
+      reply "201 Created" "$row"
+    else
+      reply "400 Bad Request" "{\"error\":{\"code\":\"BAD_REQUEST\",\"message\":$(json_str "$(cat /tmp/scans.err)")}}"
+    fi ;;
   *)
     reply "404 Not Found" '{"detail":"Not found."}' ;;
 esac

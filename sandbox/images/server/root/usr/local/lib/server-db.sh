@@ -1,0 +1,29 @@
+# Sourced by the server stand-in: its database, as XingRin's Django settings read it (DB_HOST,
+# DB_PORT, DB_NAME, DB_USER, DB_PASSWORD). The password reaches psql through its environment,
+# never its command line.
+export PGHOST=${DB_HOST:-localhost} PGPORT=${DB_PORT:-5432} PGDATABASE=${DB_NAME:-xingrin}
+export PGUSER=${DB_USER:-postgres} PGPASSWORD=${DB_PASSWORD:-} PGCONNECT_TIMEOUT=5
+
+# sql: run the SQL on stdin, print rows unaligned without headers; fails on the first error.
+# psql variables can be given as -v NAME=VALUE and used as :'NAME' (quoted by psql).
+sql() { psql -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
+
+MIGRATIONS_DIR=/app/migrations
+
+# image_migrations: this image's migrations in order, as "app.name". A migration file says the
+# release that brought it (`-- since: v1.2.0`); an image holds those up to its own version.
+image_migrations() {
+  local f since
+  for f in "$MIGRATIONS_DIR"/*.sql; do
+    since=$(sed -n 's/^-- since: *//p' "$f" | head -n1)
+    if [ "$(printf '%s\n%s\n' "$since" "$STANDIN_VERSION" | sort -V | head -n1)" = "$since" ]; then
+      basename "$f" .sql
+    fi
+  done
+}
+
+# applied_migrations: what the database has applied, as "app.name", one per line.
+applied_migrations() {
+  echo "SELECT to_regclass('django_migrations') IS NOT NULL" | sql | grep -q t || return 0
+  echo "SELECT app || '.' || name FROM django_migrations ORDER BY id" | sql
+}
