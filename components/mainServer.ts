@@ -162,6 +162,7 @@ export class MainServer extends pulumi.ComponentResource {
                 namespace: args.namespace,
                 publicHost: settings.publicHost,
                 publicPort: settings.publicPort,
+                dataDir: settings.dataDir,
                 database: db,
                 databasePassword: args.databasePassword,
                 djangoSecretKey: args.djangoSecretKey,

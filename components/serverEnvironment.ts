@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { xingrinDockerUser } from "../config/images";
 import { DatabaseSettings } from "../config/read";
 
 /** Port the XingRin API listens on inside the network (SERVER_PORT). */
@@ -12,6 +13,8 @@ export interface ServerEnvironmentArgs {
     namespace: string;
     publicHost: string;
     publicPort: number;
+    /** XingRin's data directory, mounted at the same path: scan results and logs go below it. */
+    dataDir: string;
     database: DatabaseSettings;
     databasePassword: pulumi.Output<string>;
     djangoSecretKey: pulumi.Output<string>;
@@ -21,6 +24,9 @@ export interface ServerEnvironmentArgs {
 /**
  * The server's environment, as XingRin's docker/.env gives it. IMAGE_TAG and TASK_EXECUTOR_IMAGE
  * come from the fleet's one tag; the three secrets keep the whole list secret in state and previews.
+ * Where XingRin's settings read another name than its .env.example writes, both are set
+ * (xingrin-contract.md §3): Django's key is SECRET_KEY (DJANGO_SECRET_KEY is read by nothing),
+ * and without SCAN_RESULTS_DIR and LOG_DIR results stay inside the container that ran the scan.
  */
 export function serverEnvironment(args: ServerEnvironmentArgs): pulumi.Output<string[]> {
     const plain: Record<string, string> = {
@@ -33,17 +39,20 @@ export function serverEnvironment(args: ServerEnvironmentArgs): pulumi.Output<st
         PUBLIC_HOST: args.publicHost,
         PUBLIC_PORT: String(args.publicPort),
         DEBUG: "False",
-        DOCKER_USER: args.namespace,
+        DOCKER_USER: xingrinDockerUser({ registry: args.registry, namespace: args.namespace }),
         IMAGE_REGISTRY: args.registry,
         IMAGE_NAMESPACE: args.namespace,
         IMAGE_TAG: args.imageTag,
         TASK_EXECUTOR_IMAGE: args.taskExecutorImage,
+        SCAN_RESULTS_DIR: `${args.dataDir}/results`,
+        LOG_DIR: `${args.dataDir}/logs`,
     };
     return pulumi.all([args.databasePassword, args.djangoSecretKey, args.workerApiKey])
         .apply(([databasePassword, djangoSecretKey, workerApiKey]) => toEnvList({
             ...plain,
             DB_PASSWORD: databasePassword,
             DJANGO_SECRET_KEY: djangoSecretKey,
+            SECRET_KEY: djangoSecretKey,
             WORKER_API_KEY: workerApiKey,
         }));
 }

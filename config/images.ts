@@ -36,6 +36,16 @@ export function listedImagePrefix(repository: ImageRepository): string {
     return `${registry}${repository.namespace}/xingrin-`;
 }
 
+/**
+ * XingRin's DOCKER_USER: the prefix its server puts before `/xingrin-<service>:<tag>` for the
+ * images it pulls itself (worker deploy, agent updater; xingrin-contract.md §7-8). It must carry
+ * the registry, or those pulls go to Docker Hub whatever `registry` says; on Docker Hub it is the
+ * namespace alone, as install.sh writes it.
+ */
+export function xingrinDockerUser(repository: ImageRepository): string {
+    return listedImagePrefix(repository).replace(/\/xingrin-$/, "");
+}
+
 /** The XingRin images a main server needs: postgres only when the database runs beside it. */
 export function mainServerServices(localDatabase: boolean): XingrinService[] {
     return XINGRIN_SERVICES.filter(service => service !== "postgres" || localDatabase);

@@ -107,6 +107,18 @@ describe("the program on prod-like config", () => {
         assert.deepStrictEqual(names(v120), names(v110).map(name => name.replace("v1.1.0", "v1.2.0")));
     });
 
+    it("gives XingRin's settings the names they read: SECRET_KEY for Django, DOCKER_USER with the registry, results and logs in the data dir", () => {
+        const server = env(named(v110.resources, "xingrin-server-v1.1.0"));
+        // Django reads SECRET_KEY; DJANGO_SECRET_KEY (what .env.example writes) is read by nothing.
+        assert.strictEqual(server.SECRET_KEY, SECRETS.djangoSecretKey);
+        assert.strictEqual(server.DJANGO_SECRET_KEY, SECRETS.djangoSecretKey);
+        // XingRin builds the images it pulls itself as DOCKER_USER/xingrin-<service>:<tag>.
+        assert.strictEqual(server.DOCKER_USER, "registry.example.com/xingrin");
+        assert.strictEqual(`${server.DOCKER_USER}/xingrin-worker:${server.IMAGE_TAG}`, server.TASK_EXECUTOR_IMAGE);
+        assert.strictEqual(server.SCAN_RESULTS_DIR, "/opt/xingrin/results");
+        assert.strictEqual(server.LOG_DIR, "/opt/xingrin/logs");
+    });
+
     it("runs nothing on a worker when the tag is unchanged: same inputs, same commands", async () => {
         const again = await runProgram(prodConfig({ imageTag: "v1.1.0" }), SECRET_KEYS);
         for (const command of byType(v110.resources, COMMAND)) {
