@@ -1,4 +1,5 @@
 import { ConfigError } from "./errors";
+import { validateIpAddress } from "./hosts";
 
 // An unquoted PostgreSQL identifier; NAMEDATALEN cuts names at 63 bytes.
 const POSTGRES_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -22,4 +23,21 @@ export function validateVolumeName(key: string, value: string, example: string):
             `"_", "." or "-" (two characters at least), for example ${JSON.stringify(example)}`);
     }
     return value;
+}
+
+/**
+ * Where the local postgres publishes its port. Docker's published ports bypass host firewalls such
+ * as ufw, so by default only this host reaches it. Remote workers connect to the database directly
+ * (XingRin hands each task the database's address), so with workers the address must be chosen:
+ * the main server's address on the workers' network, never silently every interface.
+ */
+export function resolveDatabaseBindAddress(value: string | undefined, fleet: { workers: number; localDatabase: boolean }): string {
+    if (value !== undefined) return validateIpAddress("databaseBindAddress", value);
+    if (fleet.workers > 0 && fleet.localDatabase) {
+        throw new ConfigError(
+            "databaseBindAddress is required with workers: their scan tasks connect to postgres directly, so it must be " +
+            "published on an address they reach, and Docker's published ports bypass host firewalls; set it to the main " +
+            "server's address on the workers' network, e.g. `pulumi config set databaseBindAddress 10.0.0.2`");
+    }
+    return "127.0.0.1";
 }

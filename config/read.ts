@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { validatePostgresName, validateVolumeName } from "./database";
+import { resolveDatabaseBindAddress, validatePostgresName, validateVolumeName } from "./database";
 import { ConfigError } from "./errors";
 import { readTakeover, Takeover } from "./takeover";
 import { urlHost, validateHost, validateIpAddress } from "./hosts";
@@ -130,7 +130,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
                 port: readPort(config, "databasePort", 5432),
                 name: validatePostgresName("databaseName", config.get("databaseName") ?? "xingrin", "xingrin"),
                 user: validatePostgresName("databaseUser", config.get("databaseUser") ?? "postgres", "postgres"),
-                bindAddress: databaseBindAddress !== undefined ? validateIpAddress("databaseBindAddress", databaseBindAddress) : bindAddress,
+                bindAddress: resolveDatabaseBindAddress(databaseBindAddress, { workers: workers.length, localDatabase: databaseHost === LOCAL_DATABASE_HOST }),
                 volume: validateVolumeName("postgresVolume", config.get("postgresVolume") ?? DEFAULT_POSTGRES_VOLUME, DEFAULT_POSTGRES_VOLUME),
             },
         },

@@ -31,6 +31,7 @@ for key in registry namespace redisImage dockerHost dataDir tlsCertDir bindAddre
 done
 mkdir -p "$(jq -r .tlsCertDir "$fleet")"
 pulumi config set publicHost 127.0.0.1
+pulumi config set databaseBindAddress "$(jq -r .bindAddress "$fleet")"
 pulumi config set workers "$(jq -c '[.workers[] | {name, address, port, user, hostKey}]' "$fleet")"
 pulumi config set --secret workerSshPrivateKey < "$(jq -r .sshPrivateKeyFile "$fleet")"
 # Secrets are generated once per sandbox stack, as XingRin's installer does.

@@ -66,6 +66,8 @@ export function fleetHostConfig(fleet: SandboxFleet): ConfigMap {
         "publicHost": { value: "127.0.0.1" },
         "publicScheme": { value: fleet.publicScheme },
         "bindAddress": { value: fleet.bindAddress },
+        // The workers' scan tasks reach postgres on the main server's loopback too (one machine).
+        "databaseBindAddress": { value: fleet.bindAddress },
         "dataDir": { value: fleet.dataDir },
         "tlsCertDir": { value: fleet.tlsCertDir },
         "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },

@@ -67,6 +67,7 @@ describe("the README's first deploy, as written", function () {
             "pulumi config set publicHost 127.0.0.1",
             `pulumi config set publicScheme ${fleet.publicScheme}`,
             `pulumi config set bindAddress ${fleet.bindAddress}`,
+            `pulumi config set databaseBindAddress ${fleet.bindAddress}`,
             `pulumi config set dataDir ${fleet.dataDir}`,
             `pulumi config set tlsCertDir ${fleet.tlsCertDir}`,
             `pulumi config set workers '${workers}'`,

@@ -22,6 +22,7 @@ export function prodConfig(overrides: StackConfig = {}): StackConfig {
         namespace: "xingrin",
         publicHost: "scan.example.com",
         workers: WORKERS,
+        databaseBindAddress: "10.0.0.2",
         ...SECRETS,
         ...overrides,
     };

@@ -84,6 +84,27 @@ describe("every setting is checked before any resource is registered", () => {
         });
     });
 
+    it("requires databaseBindAddress with workers, and registers nothing without it", async () => {
+        const config = prodConfig();
+        delete config.databaseBindAddress;
+        await assert.rejects(runProgram(config, SECRET_KEYS), {
+            name: "ConfigError",
+            message: "databaseBindAddress is required with workers: their scan tasks connect to postgres directly, so it must be " +
+                "published on an address they reach, and Docker's published ports bypass host firewalls; set it to the main " +
+                "server's address on the workers' network, e.g. `pulumi config set databaseBindAddress 10.0.0.2`",
+        });
+        assert.deepStrictEqual(await registered(), []);
+    });
+
+    it("publishes postgres on loopback only when no worker needs it, whatever bindAddress says", async () => {
+        const config = prodConfig({ workers: [], bindAddress: "0.0.0.0" });
+        delete config.databaseBindAddress;
+        delete config.workerSshPrivateKey;
+        const run = await runProgram(config, SECRET_KEYS);
+        const postgres = run.resources.find(r => r.name === "xingrin-postgres")!;
+        assert.deepStrictEqual(postgres.inputs.ports.map((p: { ip: string; external: number }) => [p.ip, p.external]), [["127.0.0.1", 5432]]);
+    });
+
     it("puts an IPv6 publicHost in brackets in the public URL", async () => {
         const run = await runProgram(prodConfig({ publicHost: "fd00::5", bindAddress: "::" }), SECRET_KEYS);
         assert.strictEqual(run.outputs.url, "https://[fd00::5]:8083");

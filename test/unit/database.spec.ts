@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { validatePostgresName, validateVolumeName } from "../../config/database";
+import { resolveDatabaseBindAddress, validatePostgresName, validateVolumeName } from "../../config/database";
 
 describe("database names and the postgres volume", () => {
     it("accepts PostgreSQL names and Docker volume names", () => {
@@ -28,4 +28,21 @@ describe("database names and the postgres volume", () => {
             });
         });
     }
+});
+
+describe("where the local postgres publishes its port", () => {
+    it("is loopback by default, and with an external database", () => {
+        assert.strictEqual(resolveDatabaseBindAddress(undefined, { workers: 0, localDatabase: true }), "127.0.0.1");
+        assert.strictEqual(resolveDatabaseBindAddress(undefined, { workers: 3, localDatabase: false }), "127.0.0.1");
+    });
+
+    it("is the address set, checked as an IP address", () => {
+        assert.strictEqual(resolveDatabaseBindAddress("10.0.0.2", { workers: 2, localDatabase: true }), "10.0.0.2");
+        assert.throws(() => resolveDatabaseBindAddress("db.internal", { workers: 2, localDatabase: true }), /databaseBindAddress "db.internal"/);
+    });
+
+    it("must be set when workers connect to the local database", () => {
+        assert.throws(() => resolveDatabaseBindAddress(undefined, { workers: 1, localDatabase: true }),
+            /^ConfigError: databaseBindAddress is required with workers/);
+    });
 });
