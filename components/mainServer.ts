@@ -5,6 +5,7 @@ import { listedImagePrefix } from "../config/images";
 import { repositoryOf } from "../config/imageReference";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
+import { databasePasswordScript } from "./databasePassword";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { handOverScript } from "./handOver";
@@ -115,11 +116,11 @@ export class MainServer extends pulumi.ComponentResource {
             { parent: this, ...adoptExisting(takeover?.networkId, COMPOSE_NETWORK_SETTINGS) });
         this.networkName = this.network.name;
 
-        const backing: docker.Container[] = [];
+        const backing: pulumi.Resource[] = [];
         if (db.local) {
             this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
                 { parent: this, retainOnDelete: true, ...adoptExisting(takeover === undefined ? undefined : db.volume, COMPOSE_VOLUME_SETTINGS) });
-            backing.push(this.container(running, {
+            const postgres = this.container(running, {
                 service: "postgres",
                 switch: "in place",
                 followsContent: true,
@@ -137,7 +138,16 @@ export class MainServer extends pulumi.ComponentResource {
                     tests: ["CMD-SHELL", `pg_isready -U ${db.user}`],
                     ...fastHealthcheck({ timeoutSeconds: 5, failAfterSeconds: 50, startPeriodSeconds: 30 }),
                 },
-            }));
+            });
+            // databasePassword in the database itself, before any server gets it: on the first
+            // deploy, and again whenever the secret changes (a new stdin reruns the command).
+            const passwordSet = new command.local.Command(`${name}-database-password`, {
+                create: databasePasswordScript({ container: containerName("postgres", "in place", args.imageTag), user: db.user }),
+                stdin: pulumi.secret(args.databasePassword.apply(password => `${password}\n`)),
+                environment: { DOCKER_HOST: settings.dockerHost },
+                addPreviousOutputInEnv: false,
+            }, { parent: this, dependsOn: [postgres] });
+            backing.push(postgres, passwordSet);
         }
         backing.push(this.container(running, {
             service: "redis",

@@ -212,6 +212,18 @@ describe("the program on prod-like config", () => {
         assert.deepStrictEqual(postgres.inputs.volumes, [{ volumeName: "xingrin_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
     });
 
+    it("sets databasePassword in the running database after postgres starts and before any server, the password on stdin only", () => {
+        const step = named(v110.resources, "main-server-database-password");
+        assert.ok(step.dependencies.includes(named(v110.resources, "xingrin-postgres").urn), "it must wait for postgres");
+        assert.ok(named(v110.resources, "xingrin-server-v1.1.0").dependencies.includes(step.urn), "the server must wait for it");
+        assert.ok(isSecretInput(step.inputs.stdin), "stdin must be secret");
+        assert.strictEqual(plain(step.inputs.stdin), `${SECRETS.databasePassword}\n`);
+        assert.ok(!JSON.stringify(step.inputs.create).includes(SECRETS.databasePassword));
+        // Only the stdin carries the tag-independent secret: the same command at every tag, so
+        // an update reruns it only when the password changes.
+        assert.deepStrictEqual(named(v120.resources, "main-server-database-password").inputs, step.inputs);
+    });
+
     it("stops a container before replacing it in place (the docker provider does so anyway)", () => {
         for (const container of byType(v110.resources, CONTAINER)) {
             assert.strictEqual(container.deleteBeforeReplace, true, container.name);
