@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, scanTargets, serviceContainer, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
@@ -213,5 +214,25 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             assert.ok(!printed.includes(secret), `${key} was printed`);
         }
         assert.ok(!state.includes("PRIVATE KEY"), "the SSH private key is in the state in plain text");
+    });
+
+    it("9. rotating databasePassword: the database takes the new password before the server does, the rows stay, the old password stops working", async () => {
+        const rotated = "e2e-db-Rotated-0b7e";
+        const logsIn = (password: string) => spawnSync("docker", ["--host", fleet.dockerHost, "exec", "-e", `PGPASSWORD=${password}`,
+            serviceContainer(fleet.dockerHost, "postgres"), "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "xingrin", "-tAc", "SELECT 1"],
+        { encoding: "utf8" }).stdout.trim() === "1";
+        assert.ok(logsIn(E2E_SECRETS.databasePassword), "the deployed password does not log in");
+        await e2e.stack.setConfig("databasePassword", { value: rotated, secret: true });
+        const result = await up("v1.2.0");
+        assert.strictEqual(result.summary.result, "succeeded");
+        await assertFleetAt("v1.2.0");
+        assert.ok(logsIn(rotated), "the rotated password does not log in");
+        assert.ok(!logsIn(E2E_SECRETS.databasePassword), "the old password still logs in");
+        // The server (new password) reads and writes the database.
+        await storeScan(fleet.tlsCaFile, "after-rotation.example.com");
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
+        assert.strictEqual(inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server")).env.DB_PASSWORD, rotated);
+        assert.ok(!storedState(e2e).includes(rotated), "the rotated password is in the state in plain text");
+        assert.ok(!e2e.output.join("").includes(rotated), "the rotated password was printed");
     });
 });
