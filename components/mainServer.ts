@@ -3,6 +3,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { listedImagePrefix } from "../config/images";
 import { repositoryOf } from "../config/imageReference";
+import { postgresVolumeChangeRefusal } from "../config/database";
 import { MainServerSettings, publicUrl } from "../config/read";
 import { Takeover } from "../config/takeover";
 import { databasePasswordScript } from "./databasePassword";
@@ -118,8 +119,17 @@ export class MainServer extends pulumi.ComponentResource {
 
         const backing: pulumi.Resource[] = [];
         if (db.local) {
-            this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume },
-                { parent: this, retainOnDelete: true, ...adoptExisting(takeover === undefined ? undefined : db.volume, COMPOSE_VOLUME_SETTINGS) });
+            const adopted = adoptExisting(takeover === undefined ? undefined : db.volume, COMPOSE_VOLUME_SETTINGS);
+            this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume }, {
+                parent: this, retainOnDelete: true, ...adopted,
+                // The volume keeps the name it was deployed with: a changed postgresVolume never
+                // means a new, empty volume. The check below refuses it instead.
+                ignoreChanges: [...(adopted.ignoreChanges ?? []), "name"],
+            });
+            const volumeName = this.postgresVolume.name.apply(deployed => {
+                if (deployed !== db.volume) throw new pulumi.ResourceError(postgresVolumeChangeRefusal(deployed, db.volume), this);
+                return deployed;
+            });
             const postgres = this.container(running, {
                 service: "postgres",
                 switch: "in place",
@@ -131,7 +141,7 @@ export class MainServer extends pulumi.ComponentResource {
                     POSTGRES_USER: db.user,
                     POSTGRES_PASSWORD: password,
                 })),
-                volumes: [{ volumeName: this.postgresVolume.name, containerPath: "/var/lib/postgresql/data" }],
+                volumes: [{ volumeName, containerPath: "/var/lib/postgresql/data" }],
                 // Remote workers reach the database on the published port.
                 ports: [{ internal: 5432, external: db.port, ip: db.bindAddress }],
                 healthcheck: {

@@ -41,3 +41,13 @@ export function resolveDatabaseBindAddress(value: string | undefined, fleet: { w
     }
     return "127.0.0.1";
 }
+
+/**
+ * Why a changed postgresVolume is refused: postgres would start on a new, empty volume while
+ * XingRin's data stays behind in the one the stack deployed.
+ */
+export function postgresVolumeChangeRefusal(deployed: string, configured: string): string {
+    return `postgresVolume is ${JSON.stringify(configured)}, but this stack's database is in volume ${JSON.stringify(deployed)}: ` +
+        `XingRin would start on an empty database. Set it back (\`pulumi config set postgresVolume ${deployed}\`); ` +
+        "to move the data to another volume, follow README \"Moving the database to another volume\"";
+}

@@ -235,4 +235,18 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.ok(!storedState(e2e).includes(rotated), "the rotated password is in the state in plain text");
         assert.ok(!e2e.output.join("").includes(rotated), "the rotated password was printed");
     });
+
+    it("10. a changed postgresVolume is refused before anything changes, naming the volume that holds the data", async () => {
+        const containerIds = () => MAIN_SERVICES.map(service => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", serviceContainer(fleet.dockerHost, service)]));
+        const before = containerIds();
+        await e2e.stack.setConfig("postgresVolume", { value: "moved_postgres_data" });
+        await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
+            assert.match(err.message, /postgresVolume is "moved_postgres_data", but this stack's database is in volume "xingrin_postgres_data": XingRin would start on an empty database/);
+            return true;
+        });
+        assert.deepStrictEqual(containerIds(), before, "a container was replaced by the refused update");
+        assert.strictEqual(docker(fleet.dockerHost, ["volume", "ls", "-q", "--filter", "name=moved_postgres_data"]), "", "a new volume was created");
+        await e2e.stack.removeConfig("postgresVolume");
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
+    });
 });

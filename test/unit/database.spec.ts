@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { resolveDatabaseBindAddress, validatePostgresName, validateVolumeName } from "../../config/database";
+import { postgresVolumeChangeRefusal, resolveDatabaseBindAddress, validatePostgresName, validateVolumeName } from "../../config/database";
 
 describe("database names and the postgres volume", () => {
     it("accepts PostgreSQL names and Docker volume names", () => {
@@ -44,5 +44,14 @@ describe("where the local postgres publishes its port", () => {
     it("must be set when workers connect to the local database", () => {
         assert.throws(() => resolveDatabaseBindAddress(undefined, { workers: 1, localDatabase: true }),
             /^ConfigError: databaseBindAddress is required with workers/);
+    });
+});
+
+describe("a changed postgresVolume", () => {
+    it("is refused, naming both volumes, the way back and the procedure to move the data", () => {
+        assert.strictEqual(postgresVolumeChangeRefusal("docker_postgres_data", "xingrin_postgres_data"),
+            'postgresVolume is "xingrin_postgres_data", but this stack\'s database is in volume "docker_postgres_data": ' +
+            "XingRin would start on an empty database. Set it back (`pulumi config set postgresVolume docker_postgres_data`); " +
+            'to move the data to another volume, follow README "Moving the database to another volume"');
     });
 });

@@ -208,6 +208,7 @@ describe("the program on prod-like config", () => {
         const [after] = byType(v120.resources, "docker:index/volume:Volume");
         assert.deepStrictEqual(after.inputs, volume.inputs, "volume inputs must not depend on the tag");
         assert.strictEqual(volume.retainOnDelete, true);
+        assert.ok(volume.ignoreChanges?.includes("name"), "a changed postgresVolume must never replace the volume");
         const postgres = named(v110.resources, "xingrin-postgres");
         assert.deepStrictEqual(postgres.inputs.volumes, [{ volumeName: "xingrin_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
     });

@@ -17,7 +17,7 @@ describe("taking over an install.sh installation", () => {
         }
         const volume = named(run.resources, "main-server-postgres-data");
         assert.deepStrictEqual([volume.inputs.name, volume.importId, volume.ignoreChanges, volume.retainOnDelete],
-            ["docker_postgres_data", "docker_postgres_data", ["labels", "driver", "driverOpts"], true]);
+            ["docker_postgres_data", "docker_postgres_data", ["labels", "driver", "driverOpts", "name"], true]);
         assert.deepStrictEqual(named(run.resources, "xingrin-postgres").inputs.volumes,
             [{ volumeName: "docker_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
     });
