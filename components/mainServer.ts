@@ -233,6 +233,9 @@ export class MainServer extends pulumi.ComponentResource {
             }),
             environment: { DOCKER_HOST: settings.dockerHost },
             addPreviousOutputInEnv: false,
+            // Again whenever the server or the frontend is a new container, also at the same tag
+            // (a changed secret or setting): nginx must resolve its new address.
+            triggers: [server.id, frontend.id],
         }, { parent: this, dependsOn: [server, frontend] });
         const nginx = this.container(running, {
             service: "nginx",

@@ -113,7 +113,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         for (const service of ["postgres", "nginx"]) {
             expected[`xingrin-${service}`] = "replace";
         }
-        expected["main-server-hand-over"] = "update";
+        expected["main-server-hand-over"] = "replace";   // triggered by the new server and frontend
         for (const service of ["server", "agent", "frontend"]) {
             expected[`xingrin-${service}-v1.2.0`] = "create";
             expected[`xingrin-${service}-v1.1.0`] = "delete";

@@ -70,6 +70,8 @@ describe("the program on prod-like config", () => {
             assert.ok(handOver.dependencies.includes(named(v120.resources, container).urn), `hand-over must wait for ${container}`);
         }
         assert.ok(named(v120.resources, "xingrin-nginx").dependencies.includes(handOver.urn), "nginx must start after the hand-over");
+        // Rerun for any new server or frontend container, also at the same tag (nginx resolves it anew).
+        assert.strictEqual(handOver.inputs.triggers.length, 2);
         assert.match(handOver.inputs.create, /current='xingrin-server-v1\.2\.0 xingrin-frontend-v1\.2\.0'/);
     });
 
