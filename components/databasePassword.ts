@@ -1,5 +1,8 @@
 import { shellQuote } from "./workerScripts";
 
+/** Seconds the step keeps trying while postgres finishes starting. */
+const PASSWORD_TRIES = 30;
+
 export interface DatabasePasswordArgs {
     /** The postgres container on the main server. */
     container: string;
@@ -22,9 +25,17 @@ export function databasePasswordScript(args: DatabasePasswordArgs): string {
         "IFS= read -r XINGRIN_DB_PASSWORD || true",
         'if [ -z "$XINGRIN_DB_PASSWORD" ]; then echo "database password: none on stdin" >&2; exit 1; fi',
         "export XINGRIN_DB_PASSWORD",
-        `printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ` +
+        'err=$(mktemp) && trap \'rm -f "$err"\' EXIT',
+        // postgres' image answers pg_isready (its healthcheck) from the private server it runs while
+        // initializing a new data directory, then restarts: the socket can be gone for a moment.
+        `tries=0`,
+        `until printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ` +
             `docker exec -i -e XINGRIN_DB_PASSWORD ${shellQuote(args.container)} ` +
-            `psql -X -q -v ON_ERROR_STOP=1 -v role=${shellQuote(args.user)} -U ${shellQuote(args.user)} -d postgres`,
+            `psql -X -q -v ON_ERROR_STOP=1 -v role=${shellQuote(args.user)} -U ${shellQuote(args.user)} -d postgres 2>"$err"; do`,
+        `  tries=$((tries + 1))`,
+        `  if [ "$tries" -ge ${PASSWORD_TRIES} ]; then echo "database password: not set in ${args.container}: $(cat "$err")" >&2; exit 1; fi`,
+        "  sleep 1",
+        "done",
         `echo ${shellQuote(`database password: set for role ${args.user} in ${args.container}`)}`,
     ].join("\n");
 }

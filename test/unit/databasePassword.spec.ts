@@ -9,10 +9,13 @@ describe("setting databasePassword in the running database", () => {
     const script = databasePasswordScript({ container: "xingrin-postgres", user: "postgres" });
 
     /** Runs the script with a fake `docker` on PATH that records its words and what psql would read. */
-    function runWithFakeDocker(stdin: string): { words: string[]; psqlInput: string; env: string; output: string } {
+    function runWithFakeDocker(stdin: string, failFirst = 0): { words: string[]; psqlInput: string; env: string; output: string } {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "db-password-"));
         fs.writeFileSync(path.join(dir, "docker"), [
             "#!/bin/sh",
+            // The first failFirst calls fail as psql does while postgres restarts after its initdb.
+            `n=$(cat ${dir}/calls 2>/dev/null || echo 0); echo $((n + 1)) > ${dir}/calls`,
+            `if [ "$n" -lt ${failFirst} ]; then cat >/dev/null; echo 'psql: error: connection to server on socket failed' >&2; exit 2; fi`,
             `for w in "$@"; do printf '%s\\n' "$w"; done > ${dir}/words`,
             `cat > ${dir}/psql-input`,
             `printf '%s' "$XINGRIN_DB_PASSWORD" > ${dir}/env`,
@@ -33,6 +36,12 @@ describe("setting databasePassword in the running database", () => {
         // psql quotes the value itself (:'pw'); the SQL it reads names no password.
         assert.strictEqual(run.psqlInput, "\\getenv pw XINGRIN_DB_PASSWORD\nALTER ROLE :\"role\" PASSWORD :'pw';\n");
         assert.ok(!script.includes(password));
+        assert.strictEqual(run.output, "database password: set for role postgres in xingrin-postgres\n");
+    });
+
+    it("tries again while postgres finishes starting (its healthcheck passes during initdb)", () => {
+        const run = runWithFakeDocker("pw\n", 2);
+        assert.strictEqual(run.env, "pw");
         assert.strictEqual(run.output, "database password: set for role postgres in xingrin-postgres\n");
     });
 
