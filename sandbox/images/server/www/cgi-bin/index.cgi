@@ -44,8 +44,7 @@ case "$REQUEST_METHOD $path" in
     done
     reply "200 OK" "[$list]" ;;
   "GET /api/scans/")
-    # v1.2.0 renamed the column (migration engine.0002); each version reads its own schema.
-    column=target; image_migrations | grep -qx engine.0002_scan_target_name && column=target_name
+    column=$(scan_target_column)
     if rows=$(sql -v col="$column" 2>/tmp/scans.err <<'SQL'
 SELECT coalesce(json_agg(json_build_object('id', id, 'target', :"col") ORDER BY id), '[]') FROM scan;
 SQL
@@ -55,7 +54,7 @@ SQL
       reply "500 Internal Server Error" "{\"error\":{\"code\":\"SERVER_ERROR\",\"message\":$(json_str "$(cat /tmp/scans.err)")}}"
     fi ;;
   "POST /api/scans/")
-    column=target; image_migrations | grep -qx engine.0002_scan_target_name && column=target_name
+    column=$(scan_target_column)
     body=$(head -c "${CONTENT_LENGTH:-0}")
     if row=$(sql -v col="$column" -v body="$body" 2>/tmp/scans.err <<'SQL'
 INSERT INTO scan (:"col") SELECT (:'body'::json)->>'target'

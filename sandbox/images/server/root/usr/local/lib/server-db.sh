@@ -27,3 +27,9 @@ applied_migrations() {
   echo "SELECT to_regclass('django_migrations') IS NOT NULL" | sql | grep -q t || return 0
   echo "SELECT app || '.' || name FROM django_migrations ORDER BY id" | sql
 }
+
+# scan_target_column: the column this version reads a scan's target from (v1.2.0's migration
+# engine.0002 renamed it).
+scan_target_column() {
+  if image_migrations | grep -qx engine.0002_scan_target_name; then echo target_name; else echo target; fi
+}
