@@ -51,6 +51,8 @@ const main = new MainServer("main-server", {
     stack,
     staged: stage.staged,
     keepVersions: fleet.keepVersions,
+    workers: fleet.workers,
+    workerPasswords: fleet.workerPasswords,
 }, { providers: [mainDocker], dependsOn: [stage] });
 
 const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
@@ -61,6 +63,7 @@ const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
     agentImage,
     serverUrl: publicUrl(fleet.main),
     workerApiKey: fleet.secrets.workerApiKey,
+    workerId: main.workerIds.apply(ids => ids[staged.host.name] ?? ""),
     stack,
     stage: staged,
     staged: stage.staged,

@@ -85,7 +85,7 @@ export class Baseline {
             DOCKER_USER: this.args.namespace,
             REDIS_IMAGE: this.args.redisImage,
             BIND_ADDRESS: this.args.bindAddress,
-            PUBLIC_HOST: "127.0.0.1",
+            PUBLIC_HOST: this.args.bindAddress,
             PUBLIC_PORT: "8083",
             SERVER_PORT: "8888",
             DB_HOST: "postgres",

@@ -21,7 +21,8 @@ import { containerTimes, updatePhases } from "./updatePhases";
 import { sleep } from "./run";
 
 const REPO = path.resolve(__dirname, "..");
-const PUBLIC_HEALTH = "https://127.0.0.1:8083/api/health/";
+/** What the probe asks: XingRin's health route through nginx, where the sandbox publishes it. */
+const publicHealthUrl = (fleet: SandboxFleet) => `https://${fleet.publicHost}:8083/api/health/`;
 const BASELINE_TAGS = ["v9.0.0", "v9.1.0"];
 const UPDATE_TAGS = ["v9.2.0", "v9.3.0"];
 const fleetTag = (i: number) => `v9.${4 + i}.0`;
@@ -34,7 +35,7 @@ function log(line: string): void {
 
 /** Runs `work` with the probe hitting the public endpoint from 1 s before to 1 s after. */
 async function probed<T>(fleet: SandboxFleet, work: (clock: () => number) => Promise<T>): Promise<{ value: T; samples: ProbeSample[] }> {
-    const probe = new Probe(PUBLIC_HEALTH, fs.readFileSync(fleet.tlsCaFile));
+    const probe = new Probe(publicHealthUrl(fleet), fs.readFileSync(fleet.tlsCaFile));
     probe.start();
     await sleep(1000);
     const value = await work(() => probe.now());
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
         // (a) XingRin's update.sh.
         const baseline = new Baseline({
             dockerHost: fleet.dockerHost, registry, namespace: images.namespace, redisImage: images.redisRef(registry),
-            bindAddress: fleet.bindAddress, publicUrl: PUBLIC_HEALTH, tlsCertDir: fleet.tlsCertDir, workDir: path.join(SANDBOX_DIR, "bench-baseline"), log,
+            bindAddress: fleet.bindAddress, publicUrl: publicHealthUrl(fleet), tlsCertDir: fleet.tlsCertDir, workDir: path.join(SANDBOX_DIR, "bench-baseline"), log,
         });
         log(`(a) baseline: install ${BASELINE_TAGS[0]} with docker-compose (not measured)`);
         await baseline.install(BASELINE_TAGS[0]);

@@ -15,6 +15,8 @@ import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
+import { WorkerHost } from "../config/workers";
+import { holdAgentUpdatesScript, parseWorkerIds, RecordsDatabase, workerRecordsScript } from "./workerRecordScripts";
 
 /** A container's name: versioned ones carry the tag (xingrin-server-v1.2.0), in-place ones do not. */
 function containerName(service: string, switchKind: ContainerSpec["switch"], tag: string): string {
@@ -40,6 +42,10 @@ export interface MainServerArgs {
     readonly staged: pulumi.Output<StagedImages>;
     /** XingRin versions the host keeps after the switch (pruneScript). */
     readonly keepVersions: number;
+    /** The remote workers, each registered in XingRin as a remote worker record. */
+    readonly workers: WorkerHost[];
+    /** Their SSH passwords for XingRin's dispatcher, one per line (local database only). */
+    readonly workerPasswords?: pulumi.Output<string>;
 }
 
 /** What one container on the main server runs: its name and image. */
@@ -91,6 +97,8 @@ export class MainServer extends pulumi.ComponentResource {
     /** Prunes old XingRin versions from the main server once the switch is done. */
     public readonly prune: command.local.Command;
     public readonly publicUrl: string;
+    /** Each remote worker's id in XingRin, by worker name: its agent's WORKER_ID. */
+    public readonly workerIds: pulumi.Output<Record<string, string>>;
 
     private readonly networkName: pulumi.Output<string>;
     /** Every container this update switches, for what must come after all of them. */
@@ -159,7 +167,7 @@ export class MainServer extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [postgres] });
             backing.push(postgres, passwordSet);
         }
-        backing.push(this.container(running, {
+        const redis = this.container(running, {
             service: "redis",
             switch: "in place",
             followsContent: true,
@@ -169,7 +177,21 @@ export class MainServer extends pulumi.ComponentResource {
                 tests: ["CMD", "redis-cli", "ping"],
                 ...fastHealthcheck({ timeoutSeconds: 5, failAfterSeconds: 50 }),
             },
-        }));
+        });
+        backing.push(redis);
+        const redisName = containerName("redis", "in place", args.imageTag);
+        const recordsDb: RecordsDatabase | undefined = db.local
+            ? { container: containerName("postgres", "in place", args.imageTag), user: db.user, name: db.name }
+            : undefined;
+        if (args.workers.length > 0 && recordsDb !== undefined) {
+            // Before the new server answers any heartbeat (workerRecordScripts.ts says why).
+            backing.push(new command.local.Command(`${name}-agent-updates-held`, {
+                create: holdAgentUpdatesScript(args.workers, redisName, recordsDb),
+                environment: { DOCKER_HOST: settings.dockerHost },
+                addPreviousOutputInEnv: false,
+                triggers: [args.imageTag, redis.id],
+            }, { parent: this, dependsOn: [...backing] }));
+        }
 
         const server = this.container(running, {
             service: "server",
@@ -200,6 +222,24 @@ export class MainServer extends pulumi.ComponentResource {
             },
             dependsOn: backing,
         });
+
+        this.workerIds = pulumi.output({});
+        if (args.workers.length > 0) {
+            const records = new command.local.Command(`${name}-worker-records`, {
+                create: workerRecordsScript({
+                    workers: args.workers,
+                    server: containerName("server", "versioned", args.imageTag),
+                    redis: redisName,
+                    database: recordsDb,
+                }),
+                stdin: pulumi.secret(args.workerPasswords ?? pulumi.output("")),
+                environment: { DOCKER_HOST: settings.dockerHost },
+                addPreviousOutputInEnv: false,
+                // Again for every new server container: it is the one that registers them.
+                triggers: [server.id],
+            }, { parent: this, dependsOn: [server] });
+            this.workerIds = records.stdout.apply(parseWorkerIds);
+        }
 
         this.container(running, {
             service: "agent",
@@ -269,6 +309,7 @@ export class MainServer extends pulumi.ComponentResource {
             prune: this.prune,
             running: this.running,
             publicUrl: this.publicUrl,
+            workerIds: this.workerIds,
         });
     }
 

@@ -16,6 +16,8 @@ export interface RemoteWorkerArgs {
     /** How the agent reaches the server: PUBLIC scheme://host:port. */
     readonly serverUrl: string;
     readonly workerApiKey: pulumi.Output<string>;
+    /** This worker's id in XingRin's worker records (MainServer.workerIds). */
+    readonly workerId: pulumi.Output<string>;
     /** "<project>/<stack>", for the agent container's labels. */
     readonly stack: string;
     /** This host's pre-pull (phase 1). */
@@ -46,7 +48,6 @@ export class RemoteWorker extends pulumi.ComponentResource {
         super("xingrin:worker:RemoteWorker", name, {}, opts);
         const start = args.stage.run.apply(stageRun => agentStartScript({
             image: args.agentImage,
-            workerName: args.host.name,
             serverUrl: args.serverUrl,
             imageTag: args.imageTag,
             stack: args.stack,
@@ -62,7 +63,9 @@ export class RemoteWorker extends pulumi.ComponentResource {
             // The key travels on stdin, so it is never part of the command text that Pulumi logs
             // and shows in previews; as a secret input it is encrypted in state. It is released
             // only once the whole fleet is staged: that is what holds the agent back until then.
-            stdin: pulumi.secret(afterStage(args.staged, args.workerApiKey)),
+            // The worker id follows it: it exists once the new server has registered the worker.
+            stdin: pulumi.secret(afterStage(args.staged, pulumi.all([args.workerApiKey, args.workerId])
+                .apply(([key, id]) => `${key}\n${id}\n`))),
         }, { parent: this });
         const prune = pruneScript({
             imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, keepImages: [args.workerImage],

@@ -44,7 +44,6 @@ export function prePullScript(images: string[], dataDir: string): string {
 
 export interface AgentStartArgs {
     image: string;
-    workerName: string;
     serverUrl: string;
     imageTag: string;
     /** "<project>/<stack>", for the container's labels. */
@@ -53,7 +52,12 @@ export interface AgentStartArgs {
     stageRun: string;
 }
 
-/** Replaces the agent container with one on the given image; WORKER_API_KEY is read from stdin. */
+/**
+ * Replaces the agent container with one on the given image. stdin: WORKER_API_KEY, then the
+ * worker's id in XingRin (WORKER_ID). With a WORKER_ID XingRin's agent heartbeats as that worker
+ * record; without one it registers itself by name, and inside a container as a *local* worker
+ * (agent.sh, contract §7), so the server would dispatch this host's scans to its own Docker.
+ */
 export function agentStartScript(args: AgentStartArgs): string {
     const labels = containerLabels({ stack: args.stack, service: "agent", image: args.image })
         .flatMap(({ label, value }) => ["--label", shellQuote(`${label}=${value}`)]);
@@ -61,14 +65,16 @@ export function agentStartScript(args: AgentStartArgs): string {
         `# after stage run ${args.stageRun}`,
         "set -eu",
         "IFS= read -r WORKER_API_KEY || true",
+        "IFS= read -r WORKER_ID || true",
         'if [ -z "$WORKER_API_KEY" ]; then echo "no WORKER_API_KEY on stdin" >&2; exit 1; fi',
-        "export WORKER_API_KEY",
+        'case "$WORKER_ID" in ""|*[!0-9]*) echo "no XingRin worker id on stdin" >&2; exit 1 ;; esac',
+        "export WORKER_API_KEY WORKER_ID",
         `docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`,
-        // `-e WORKER_API_KEY` without a value copies it from this shell, keeping it off the command line.
+        // `-e NAME` without a value copies it from this shell, keeping it off the command line.
         [
             "docker run -d --name", AGENT_CONTAINER, "--restart always",
             "-e", shellQuote(`SERVER_URL=${args.serverUrl}`),
-            "-e", shellQuote(`WORKER_NAME=${args.workerName}`),
+            "-e WORKER_ID",
             "-e", shellQuote(`IMAGE_TAG=${args.imageTag}`),
             "-e WORKER_API_KEY",
             ...labels,

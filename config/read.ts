@@ -11,6 +11,7 @@ import { resolveImageTag } from "./imageTag";
 import { validateDirectory } from "./paths";
 import { readSecret } from "./secrets";
 import { validateTaskExecutorImage } from "./taskExecutorImage";
+import { readWorkerPasswords } from "./workerPasswords";
 import { validateWorkers, WorkerHost } from "./workers";
 
 export const VERSION_FILE = path.join(__dirname, "..", "VERSION");
@@ -28,6 +29,8 @@ export interface FleetConfig {
     secrets: FleetSecrets;
     workers: WorkerHost[];
     workerSshPrivateKey?: pulumi.Output<string>;
+    /** Each worker's SSH password for XingRin's dispatcher, one per line in list order (local database only). */
+    workerPasswords?: pulumi.Output<string>;
     /** XingRin versions every host keeps after an update, the current one included. */
     keepVersions: number;
 }
@@ -141,6 +144,8 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         },
         workers,
         workerSshPrivateKey: workers.length > 0 ? requireWorkerKey(config) : undefined,
+        // Stored in XingRin's worker records, which the program writes in a local database only.
+        workerPasswords: databaseHost === LOCAL_DATABASE_HOST ? readWorkerPasswords(config, workers) : undefined,
         keepVersions: readKeepVersions(config),
     };
 }

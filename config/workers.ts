@@ -1,3 +1,4 @@
+import * as net from "net";
 import { ConfigError } from "./errors";
 import { validateHost, validateUserName } from "./hosts";
 
@@ -47,9 +48,14 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
     }
     const address = typeof fields.address === "string" ? fields.address.trim() : "";
     if (address === "") {
-        throw new ConfigError(`${label}: address is empty: set it to the host's IP address or DNS name`);
+        throw new ConfigError(`${label}: address is empty: set it to the host's IP address`);
     }
     validateHost(`${label}: address`, address, "worker-1.example.com");
+    if (net.isIP(address) === 0) {
+        throw new ConfigError(
+            `${label}: address ${JSON.stringify(address)} is a host name, but XingRin keeps an IP address in its worker ` +
+            "record (worker_node.ip_address) and starts scans by connecting to it: use the host's IP address, for example \"10.0.0.5\"");
+    }
     const port = fields.port ?? 22;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         throw new ConfigError(`${label}: port ${JSON.stringify(port)} is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)`);

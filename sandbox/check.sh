@@ -60,7 +60,8 @@ fi
 echo "# main daemon: the real redis, postgres and nginx, and the server stand-in, on network $NET"
 docker_main network create "$NET" >/dev/null
 run() { docker_main run -d --quiet --network "$NET" "$@" >/dev/null; }
-DB_ENV=(-e DB_HOST=postgres -e DB_NAME=xingrin -e DB_USER=xingrin -e DB_PASSWORD=secret)
+DB_ENV=(-e DB_HOST=postgres -e DB_NAME=xingrin -e DB_USER=xingrin -e DB_PASSWORD=secret -e REDIS_HOST=redis
+  -e WORKER_API_KEY=check-key -e PUBLIC_HOST=public.example -e PUBLIC_PORT=8083)
 run --name $P-redis --network-alias redis \
   --health-cmd 'redis-cli ping' --health-interval 1s --health-retries 30 "$REDIS_IMAGE"
 run --name $P-postgres --network-alias postgres -e POSTGRES_DB=xingrin -e POSTGRES_USER=xingrin \
@@ -117,12 +118,48 @@ check_out "unknown API path answers 404 through nginx" '^404$' \
 check_out "POST /api/scans/ stores a row through nginx and the server" '"target" : "check.example.com"' \
   curl -fsS "${CA[@]}" -X POST -H 'Content-Type: application/json' -d '{"target":"check.example.com"}' "$URL/api/scans/"
 
-echo "# agent heartbeat and a local worker task on $NET"
-run --name $P-agent -e SERVER_URL=http://server:8888 -e WORKER_ID=1 -e IMAGE_TAG=$V1 \
-  -v /proc:/host/proc:ro "$PREFIX/xingrin-agent:$V1"
-wait_until 10 "heartbeat" sh -c "curl -fs ${CA[*]} $URL/api/workers/ | grep -q '\"id\":\"1\"'" || true
-check_out "agent heartbeat reaches the server with its version" "\"id\":\"1\",\"heartbeat\":\\{[^}]*\"version\":\"$V1\"" \
-  curl -fsS "${CA[@]}" "$URL/api/workers/"
+echo "# workers: registration, heartbeat and the agent updater (contract §6-7)"
+KEY=(-H 'X-Worker-API-Key: check-key')
+api() { docker_main exec $P-server curl -sS "$@"; }
+db() { docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc "$1"; }
+check_out "[§3 WORKER_API_KEY] a worker endpoint without the key is refused" '^403$' \
+  api -o /dev/null -w '%{http_code}' http://localhost:8888/api/workers/config/
+check_out "[§9 HTTP surface] the worker list is a session route: 403 without a login" '^403$' \
+  api -o /dev/null -w '%{http_code}' http://localhost:8888/api/workers/
+check_out "[§6 task-container bootstrap] a local task finds the database at postgres" '"db" : \{"host" : "postgres"' \
+  api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=true'
+check_out "[§6 task-container bootstrap] a remote task finds it at PUBLIC_HOST" '"host" : "public.example"' \
+  api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=false'
+# An agent in a container, without WORKER_ID, told it is remote: XingRin's agent registers it local.
+run --name $P-agent -e SERVER_URL=http://server:8888 -e WORKER_NAME=check-remote -e IS_LOCAL=false \
+  -e IMAGE_TAG=$V1 -e WORKER_API_KEY=check-key -e AGENT_RETRY_SECONDS=1 -v /proc:/host/proc:ro "$PREFIX/xingrin-agent:$V1"
+wait_until 20 "agent registered" sh -c "docker -H $MAIN_DOCKER_HOST logs $P-agent 2>&1 | grep -q 'heartbeat.*sent'" || true
+check_out "[§7 run mode] an agent in a container without WORKER_ID registers itself by name, as a LOCAL worker" '^check-remote\|t$' \
+  db "SELECT name, is_local FROM worker_node WHERE name = 'check-remote'"
+check_out "[§7 heartbeat] its heartbeat puts its load into Redis (worker:load:<id>, TTL 15 s)" '^(1[0-5]|[1-9])$' \
+  docker_main exec $P-redis redis-cli TTL "worker:load:$(db "SELECT id FROM worker_node WHERE name = 'check-remote'")"
+check_out "[§7 heartbeat] the server answers needUpdate and its version (camelCase)" '"needUpdate":false,"serverVersion":"'$V1'"' \
+  docker_main logs $P-agent
+check_out "[§7 heartbeat] an unknown worker id is answered 404" '^404$' \
+  api -o /dev/null -w '%{http_code}' "${KEY[@]}" -X POST -d '{"version":"'$V1'"}' http://localhost:8888/api/workers/999/heartbeat/
+docker_main rm -f $P-agent >/dev/null
+run --name $P-agent -e SERVER_URL=http://server:8888 -e WORKER_NAME=check-remote -e IMAGE_TAG=$V2 \
+  -e WORKER_API_KEY=check-key -e AGENT_RETRY_SECONDS=1 "$PREFIX/xingrin-agent:$V1"
+wait_until 20 "local worker outdated" sh -c "docker -H $MAIN_DOCKER_HOST exec $P-postgres psql -U xingrin -d xingrin -tAc \"SELECT status FROM worker_node WHERE name = 'check-remote'\" | grep -qx outdated" || true
+check_out "[§7 server side] a local worker whose agent reports another version is marked outdated" '^outdated$' \
+  db "SELECT status FROM worker_node WHERE name = 'check-remote'"
+docker_main rm -f $P-agent >/dev/null
+remote=$(api "${KEY[@]}" -X POST -d '{"name":"check-ssh","is_local":false}' http://localhost:8888/api/workers/register/ | sed -n 's/.*"workerId" *: *\([0-9]*\).*/\1/p')
+db "UPDATE worker_node SET ip_address = '127.0.0.1', password = 'pw', status = 'online' WHERE id = $remote" >/dev/null
+docker_main exec $P-redis redis-cli SET "agent_update_lock:$remote" held >/dev/null
+api "${KEY[@]}" -X POST -d '{"version":"'$V2'"}' "http://localhost:8888/api/workers/$remote/heartbeat/" >/dev/null
+check_out "[§7 server-side updater] with its lock held, another version starts no update (the worker stays online)" '^online$' \
+  db "SELECT status FROM worker_node WHERE id = $remote"
+docker_main exec $P-redis redis-cli DEL "agent_update_lock:$remote" >/dev/null
+check_out "[§7 server-side updater] without it, the remote worker goes to updating" '"needUpdate":true' \
+  api "${KEY[@]}" -X POST -d '{"version":"'$V2'"}' "http://localhost:8888/api/workers/$remote/heartbeat/"
+check_out "... its status is updating (XingRin dispatches nothing to it)" '^(updating|outdated)$' \
+  db "SELECT status FROM worker_node WHERE id = $remote"
 check_out "worker runs a task command (python -m ...)" 'task done' \
   docker_main run --rm --network "$NET" -e STANDIN_TASK_SECONDS=0 "$PREFIX/xingrin-worker:$V1" \
   sh -c "python -m apps.scan.scripts.run_initiate_scan --scan_id=1"
@@ -132,6 +169,8 @@ cluster=$(docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT s
 t0=$SECONDS
 docker_main rm -f $P-postgres >/dev/null
 if [ $((SECONDS - t0)) -lt 5 ]; then ok "postgres stops promptly (fast shutdown)"; else bad "postgres took $((SECONDS - t0))s to stop"; fi
+check_out "[§9 HTTP surface] /api/health/ answers ok with the database down (it checks neither DB nor Redis)" '^\{"status":"ok"\}$' \
+  api -f http://localhost:8888/api/health/
 # A new POSTGRES_PASSWORD on an existing cluster changes nothing: the role keeps its password.
 run --name $P-postgres --network-alias postgres -e POSTGRES_USER=xingrin -e POSTGRES_PASSWORD=rotated \
   -v "$VOL:/var/lib/postgresql/data" "$PREFIX/xingrin-postgres:$V2"

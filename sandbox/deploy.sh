@@ -30,10 +30,11 @@ for key in registry namespace redisImage dockerHost dataDir tlsCertDir bindAddre
     pulumi config set "$key" "$(jq -r ".$key" "$fleet")"
 done
 mkdir -p "$(jq -r .tlsCertDir "$fleet")"
-pulumi config set publicHost 127.0.0.1
+pulumi config set publicHost "$(jq -r .publicHost "$fleet")"
 pulumi config set databaseBindAddress "$(jq -r .bindAddress "$fleet")"
 pulumi config set workers "$(jq -c '[.workers[] | {name, address, port, user, hostKey}]' "$fleet")"
 pulumi config set --secret workerSshPrivateKey < "$(jq -r .sshPrivateKeyFile "$fleet")"
+jq -c '[.workers[] | {(.name): .xingrinPassword}] | add // {}' "$fleet" | pulumi config set --secret workerPasswords
 # Secrets are generated once per sandbox stack, as XingRin's installer does.
 for key in databasePassword djangoSecretKey workerApiKey; do
     if ! pulumi config get "$key" >/dev/null 2>&1; then
@@ -46,5 +47,5 @@ echo "[sandbox] pulumi up at $tag"
 # --refresh: the sandbox may have been reset (npm test does that) since the last deploy.
 pulumi up --yes --refresh --stack sandbox
 ca=$(jq -r .tlsCaFile "$fleet")
-echo "[sandbox] health: $(curl -fsS --cacert "$ca" https://127.0.0.1:8083/api/health/ || echo unreachable)"
-echo "[sandbox] version: $(curl -fsS --cacert "$ca" https://127.0.0.1:8083/api/system/version/ || echo unreachable)"
+echo "[sandbox] health: $(curl -fsS --cacert "$ca" https://$(jq -r .publicHost "$fleet"):8083/api/health/ || echo unreachable)"
+echo "[sandbox] version: $(curl -fsS --cacert "$ca" https://$(jq -r .publicHost "$fleet"):8083/api/system/version/ || echo unreachable)"

@@ -28,10 +28,15 @@ export interface SandboxFleet {
     tlsCertDir: string;
     /** The sandbox's self-signed certificate (in tlsCertDir), the one a client must trust. */
     tlsCaFile: string;
-    /** Published ports bind to loopback only; nginx serves TLS ("https"). */
+    /**
+     * The main server's address as the workers reach it (the main bridge's address on this
+     * machine): the stack's publicHost, and where nginx and postgres publish their ports.
+     */
     bindAddress: string;
+    publicHost: string;
     publicScheme: string;
-    workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string }>;
+    /** xingrinPassword: the SSH password the stack gives XingRin for that worker (workerPasswords). */
+    workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string; xingrinPassword: string }>;
 }
 
 /** Runs one of the sandbox's scripts; its progress goes to this process's output. */
@@ -63,13 +68,14 @@ export function fleetHostConfig(fleet: SandboxFleet): ConfigMap {
     fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
     return {
         "dockerHost": { value: fleet.dockerHost },
-        "publicHost": { value: "127.0.0.1" },
+        "publicHost": { value: fleet.publicHost },
         "publicScheme": { value: fleet.publicScheme },
         "bindAddress": { value: fleet.bindAddress },
-        // The workers' scan tasks reach postgres on the main server's loopback too (one machine).
+        // The workers' scan tasks reach postgres at the main server's address.
         "databaseBindAddress": { value: fleet.bindAddress },
         "dataDir": { value: fleet.dataDir },
         "tlsCertDir": { value: fleet.tlsCertDir },
         "workerSshPrivateKey": { value: fs.readFileSync(fleet.sshPrivateKeyFile, "utf8"), secret: true },
+        "workerPasswords": { value: JSON.stringify(Object.fromEntries(fleet.workers.map(w => [w.name, w.xingrinPassword]))), secret: true },
     };
 }

@@ -23,6 +23,10 @@ MAIN_DOCKER_HOST=unix://$MAIN_DOCKER_SOCK
 MAIN_BRIDGE=xr-main
 MAIN_BRIDGE_CIDR=10.198.0.1/24
 MAIN_POOL=10.199.0.0/16
+# The main server's address as remote workers see it (its PUBLIC_HOST): the main bridge's own
+# address on this machine, which every worker host's containers reach through their gateway. Ports
+# published on loopback would not be reachable from them, as on a real fleet.
+SANDBOX_PUBLIC_HOST=${MAIN_BRIDGE_CIDR%/*}
 # What a sandbox deployment writes on its hosts (the stack's dataDir; tlsCertDir below it), and
 # where the sandbox stack keeps its state: both go with down.sh.
 SANDBOX_DATA_DIR=$STATE/data

@@ -17,6 +17,7 @@ DEBIAN_BASE_PACKAGES=(
   nginx                                # XingRin's public entry (TLS on 8083)
   curl                                 # XingRin's server healthcheck runs curl
   busybox-static                       # httpd and nc for the server stand-in's small API
+  openssh-client sshpass               # the server stand-in's agent updater: SSH with a stored password
 )
 # Removed after the install: no test needs them, and LLVM alone is 110 MB.
 DEBIAN_BASE_SLIM=(

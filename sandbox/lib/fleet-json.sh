@@ -2,6 +2,15 @@
 # Step: describe the fleet in $STATE/sandbox.json (the input for generating the Pulumi stack
 # config and the tests) and print a short summary.
 
+# worker_xingrin_password N: the SSH password the sandbox stack gives XingRin for worker N
+# (its workerPasswords), made once per worker host.
+worker_xingrin_password() {
+  local f
+  f=$(worker_dir "$1")/xingrin-password
+  [ -s "$f" ] || { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$f"; chmod 600 "$f"; }
+  cat "$f"
+}
+
 write_fleet_json() {
   local n workers='[]' w tags_json services_json
   for n in $(seq 1 "$WORKER_COUNT"); do
@@ -14,8 +23,10 @@ write_fleet_json() {
       --arg dataRoot "$(worker_dir "$n")/data" \
       --arg bridge "$(worker_bridge "$n")" \
       --arg gw "$(worker_bridge_cidr "$n" | cut -d/ -f1)" \
+      --arg password "$(worker_xingrin_password "$n")" \
       '{name:$name, address:$address, port:$port, user:"root", hostKey:$hostKey,
-        dockerHost:$dockerHost, dataRoot:$dataRoot, bridge:$bridge, hostAddressFromContainers:$gw}')
+        dockerHost:$dockerHost, dataRoot:$dataRoot, bridge:$bridge, hostAddressFromContainers:$gw,
+        xingrinPassword:$password}')
     workers=$(jq -c --argjson w "$w" '. + [$w]' <<<"$workers")
   done
   # Manifest digest of every pushed tag (from the image stamps), so a test can also recognise
@@ -42,6 +53,7 @@ write_fleet_json() {
     --arg stateDir "$STATE" \
     --arg dataDir "$SANDBOX_DATA_DIR" \
     --arg pulumiState "$PULUMI_STATE_DIR" \
+    --arg publicHost "$SANDBOX_PUBLIC_HOST" \
     --argjson workers "$workers" \
     --argjson digests "$digests" \
     '{dockerHost:$dockerHost, registry:$registry, namespace:$namespace,
@@ -49,7 +61,7 @@ write_fleet_json() {
       tags:$tags, imageDigests:$digests, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
       sshConfigFile:$sshConfig, stateDir:$stateDir, pulumiStateDir:$pulumiState,
       dataDir:$dataDir, tlsCertDir:($dataDir + "/ssl"), tlsCaFile:($dataDir + "/ssl/fullchain.pem"),
-      bindAddress:"127.0.0.1", publicScheme:"https",
+      bindAddress:$publicHost, publicHost:$publicHost, publicScheme:"https",
       workers:$workers}' >"$FLEET_JSON.tmp"
   mv "$FLEET_JSON.tmp" "$FLEET_JSON"
 }

@@ -3,7 +3,8 @@ import { spawnSync } from "child_process";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, scanTargets, serviceContainer, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, storedState, upAt } from "./support/stack";
+import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
+import { assertWorkersRegistered } from "./support/xingrinWorkers";
 
 const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
@@ -34,7 +35,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         // first, must reach the running server at once (an old server's address would be dead).
         for (let i = 0; i < 10; i++) {
             const started = Date.now();
-            const version = await httpsGet(fleet.tlsCaFile, "/api/system/version/");
+            const version = await httpsGet(fleet, "/api/system/version/");
             assert.strictEqual(version.status, 200, version.body);
             assert.ok(version.body.includes(tag), `server reports ${version.body}`);
             assert.ok(Date.now() - started < 1500, `a request through nginx took ${Date.now() - started} ms: a dead upstream peer?`);
@@ -57,6 +58,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             assert.strictEqual(matrix[worker.name].agent.image, agent.imageLabel);
             assert.match(matrix[worker.name].worker.digest, /@sha256:[0-9a-f]{64}$/, `${worker.name} digest`);
         }
+        // What XingRin itself must see: each worker remote, online, dispatchable, its agent ours.
+        await assertWorkersRegistered(fleet.dockerHost, `xingrin-deploy/${STACK_NAME}`, fleet.workers);
     }
 
     before(async function () {
@@ -76,7 +79,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
     it("1. up at v1.1.0: every host runs v1.1.0, the public health check answers through nginx", async () => {
         const result = await up("v1.1.0");
         assert.strictEqual(result.summary.result, "succeeded");
-        const health = await httpsGet(fleet.tlsCaFile, "/api/health/");
+        const health = await httpsGet(fleet, "/api/health/");
         assert.strictEqual(health.status, 200);
         assert.deepStrictEqual(JSON.parse(health.body), { status: "ok" });
         await assertFleetAt("v1.1.0");
@@ -146,7 +149,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
     it("4. up at v1.2.0: all hosts at v1.2.0, workers hold both versions, postgres data survives", async () => {
         // A row stored through XingRin's API at v1.1.0; v1.2.0 migrates the table it lives in.
-        await storeScan(fleet.tlsCaFile, "written-at-v1.1.0.example.com");
+        await storeScan(fleet, "written-at-v1.1.0.example.com");
         const result = await up("v1.2.0");
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.2.0");
@@ -229,7 +232,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.ok(logsIn(rotated), "the rotated password does not log in");
         assert.ok(!logsIn(E2E_SECRETS.databasePassword), "the old password still logs in");
         // The server (new password) reads and writes the database.
-        await storeScan(fleet.tlsCaFile, "after-rotation.example.com");
+        await storeScan(fleet, "after-rotation.example.com");
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
         assert.strictEqual(inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server")).env.DB_PASSWORD, rotated);
         assert.ok(!storedState(e2e).includes(rotated), "the rotated password is in the state in plain text");

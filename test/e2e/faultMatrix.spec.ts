@@ -87,7 +87,7 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         fleet = sandboxUp();
         e2e = await createSandboxStack(fleet, "v1.1.0");
         await up("v1.1.0");
-        await storeScan(fleet.tlsCaFile, "scan-history.example.com");
+        await storeScan(fleet, "scan-history.example.com");
         assertOneVersion("v1.1.0");
     });
 

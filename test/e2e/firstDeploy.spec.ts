@@ -48,6 +48,12 @@ describe("the README's first deploy, as written", function () {
         const home = path.join(work, "home");
         fs.mkdirSync(path.join(home, ".ssh"), { recursive: true, mode: 0o700 });
         fs.copyFileSync(fleet.sshPrivateKeyFile, path.join(home, ".ssh", "xingrin_workers"));
+        // The README's block names worker-1 and worker-2, the sandbox's two workers.
+        assert.deepStrictEqual(fleet.workers.map(w => w.name), ["worker-1", "worker-2"]);
+        fs.mkdirSync(path.join(home, ".config", "xingrin"), { recursive: true, mode: 0o700 });
+        for (const worker of fleet.workers) {
+            fs.writeFileSync(path.join(home, ".config", "xingrin", `${worker.name}.password`), worker.xingrinPassword, { mode: 0o600 });
+        }
         // A Pulumi home of its own (login writes there), with the rig's plugins.
         const pulumiHome = path.join(work, "pulumi-home");
         fs.mkdirSync(pulumiHome);
@@ -64,7 +70,7 @@ describe("the README's first deploy, as written", function () {
             `pulumi config set namespace ${fleet.namespace}`,
             `pulumi config set redisImage ${fleet.redisImage}`,
             `pulumi config set dockerHost ${fleet.dockerHost}`,
-            "pulumi config set publicHost 127.0.0.1",
+            `pulumi config set publicHost ${fleet.publicHost}`,
             `pulumi config set publicScheme ${fleet.publicScheme}`,
             `pulumi config set bindAddress ${fleet.bindAddress}`,
             `pulumi config set databaseBindAddress ${fleet.bindAddress}`,
@@ -106,6 +112,10 @@ describe("the README's first deploy, as written", function () {
         const stackFile = fs.readFileSync(path.join(clone, "Pulumi.prod.yaml"), "utf8");
         for (const key of ["databasePassword", "djangoSecretKey", "workerApiKey", "workerSshPrivateKey"]) {
             assert.match(stackFile, new RegExp(`xingrin-deploy:${key}:\\n\\s+secure: `), `${key} is not stored encrypted`);
+        }
+        for (const worker of fleet.workers) {
+            assert.ok(!stackFile.includes(worker.xingrinPassword), `${worker.name}'s password is in Pulumi.prod.yaml in plain text`);
+            assert.match(stackFile, new RegExp(`${worker.name}:\\n\\s+secure: `), `${worker.name}'s password is not stored encrypted`);
         }
         assert.ok(!stackFile.includes("PRIVATE KEY"), "the SSH key is in Pulumi.prod.yaml in plain text");
         const passphrase = path.join(env.HOME!, ".config", "xingrin", "prod.passphrase");

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { assertWorkersRegistered } from "./support/xingrinWorkers";
 import { execFileSync, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -27,6 +28,7 @@ describe("taking over an install.sh installation with its data", function () {
     let e2e: E2eStack;
     let installDir: string;
     let clusterId: string;
+    let workerOneId: string;
     const secrets = {
         DB_PASSWORD: `pw-${crypto.randomBytes(8).toString("hex")}`,
         DJANGO_SECRET_KEY: `dj-${crypto.randomBytes(16).toString("hex")}`,
@@ -42,7 +44,7 @@ describe("taking over an install.sh installation with its data", function () {
     }
 
     /** What the takeover must keep, and what it must leave under the program's control alone. */
-    function assertTakenOver(tag: string) {
+    async function assertTakenOver(tag: string) {
         assert.deepStrictEqual(scanTargets(fleet.dockerHost, postgres()), STORED_SCANS);
         assert.strictEqual(clusterIdentifier(fleet.dockerHost, postgres()), clusterId, "postgres runs on another cluster than install.sh's");
         for (const host of [fleet.dockerHost, ...fleet.workers.map(w => w.dockerHost)]) {
@@ -62,6 +64,8 @@ describe("taking over an install.sh installation with its data", function () {
         const agent = inspectContainer(fleet.workers[0].dockerHost, serviceContainer(fleet.workers[0].dockerHost, "agent"));
         assert.ok(agent.imageTags.includes(ref("agent", tag)), `worker-1's agent runs ${agent.imageTags}`);
         assert.strictEqual(agent.env.WORKER_API_KEY, secrets.WORKER_API_KEY);
+        assert.strictEqual(agent.env.WORKER_ID, workerOneId, "worker-1 keeps the record XingRin made for it");
+        await assertWorkersRegistered(fleet.dockerHost, `xingrin-deploy/${STACK_NAME}`, fleet.workers);
         const state = storedState(e2e);
         const printed = e2e.output.join("");
         for (const [key, secret] of Object.entries(secrets)) {
@@ -86,16 +90,10 @@ describe("taking over an install.sh installation with its data", function () {
             `REDIS_IMAGE=${fleet.redisImage}`,
             "DB_HOST=postgres", "DB_PORT=5432", "DB_NAME=xingrin", "DB_USER=postgres",
             `DB_PASSWORD=${secrets.DB_PASSWORD}`, "REDIS_HOST=redis", "SERVER_PORT=8888",
-            "PUBLIC_HOST=127.0.0.1", "PUBLIC_PORT=8083", `DJANGO_SECRET_KEY="${secrets.DJANGO_SECRET_KEY}"`, "DEBUG=False",
+            `PUBLIC_HOST=${fleet.publicHost}`, "PUBLIC_PORT=8083", `BIND_ADDRESS=${fleet.bindAddress}`, `DJANGO_SECRET_KEY="${secrets.DJANGO_SECRET_KEY}"`, "DEBUG=False",
             `WORKER_API_KEY=${secrets.WORKER_API_KEY}`, `DATA_DIR=${fleet.dataDir}`, `TLS_DIR=${fleet.tlsCertDir}`, "",
         ].join("\n"), { mode: 0o600 });
         compose(["up", "--detach"]);
-        // install.sh's remote worker: the agent started by hand with docker run.
-        execFileSync("ssh", ["-F", path.join(fleet.stateDir, "ssh", "config"), "worker-1",
-            "IFS= read -r WORKER_API_KEY; export WORKER_API_KEY; " +
-            `docker run -d --name xingrin-agent --restart always -e SERVER_URL=https://127.0.0.1:8083 -e WORKER_ID=1 ` +
-            `-e IMAGE_TAG=v1.1.0 -e WORKER_API_KEY -v /proc:/host/proc:ro ${ref("agent", "v1.1.0")}`],
-        { input: `${secrets.WORKER_API_KEY}\n`, stdio: ["pipe", "ignore", "inherit"] });
         // 2. Data in its database, once its server has migrated the schema.
         const deadline = Date.now() + 90_000;
         const migrated = () => spawnSync("docker", ["--host", fleet.dockerHost, "exec", "xingrin-postgres", "psql", "-U", "postgres",
@@ -105,6 +103,17 @@ describe("taking over an install.sh installation with its data", function () {
             execFileSync("sleep", ["0.5"]);
         }
         sql(fleet.dockerHost, `INSERT INTO scan (target) VALUES ${STORED_SCANS.map(t => `('${t}')`).join(", ")}`, "xingrin-postgres");
+        // worker-1 as XingRin's UI made it (POST /api/workers/, then its deploy), and its agent with that record's id.
+        const w1 = fleet.workers[0];
+        workerOneId = sql(fleet.dockerHost, "INSERT INTO worker_node (name, ip_address, ssh_port, username, password, is_local, status, created_at, updated_at) " +
+            `VALUES ('${w1.name}', '${w1.address}', ${w1.port}, 'root', 'set-in-the-ui', false, 'pending', now(), now()) RETURNING id`, "xingrin-postgres");
+        // install.sh's remote worker: the agent started by hand with docker run.
+        execFileSync("ssh", ["-F", path.join(fleet.stateDir, "ssh", "config"), "worker-1",
+            "IFS= read -r WORKER_API_KEY; export WORKER_API_KEY; " +
+            `docker run -d --name xingrin-agent --restart always -e SERVER_URL=https://${fleet.publicHost}:8083 -e WORKER_ID=${workerOneId} ` +
+            `-e IMAGE_TAG=v1.1.0 -e WORKER_API_KEY -v /proc:/host/proc:ro ${ref("agent", "v1.1.0")}`],
+        { input: `${secrets.WORKER_API_KEY}\n`, stdio: ["pipe", "ignore", "inherit"] });
+
         clusterId = clusterIdentifier(fleet.dockerHost, "xingrin-postgres");
         e2e = await createSandboxStack(fleet, "v1.1.0");
     });
@@ -147,7 +156,7 @@ describe("taking over an install.sh installation with its data", function () {
 
     it("3c. one `pulumi up` takes it over: data and registration kept, compose's containers gone", async () => {
         await up("v1.1.0");
-        assertTakenOver("v1.1.0");
+        await assertTakenOver("v1.1.0");
         assert.strictEqual(docker(fleet.dockerHost, ["ps", "-aq", "--filter", `label=com.docker.compose.project=${PROJECT}`]), "");
         const preview = await e2e.stack.preview({ color: "never" });
         const changed = Object.entries(preview.changeSummary).filter(([op, count]) => op !== "same" && count > 0);
@@ -156,8 +165,8 @@ describe("taking over an install.sh installation with its data", function () {
 
     it("3d. then an update to the next tag, and a rollback, keep everything", async () => {
         await up("v1.2.0");
-        assertTakenOver("v1.2.0");
+        await assertTakenOver("v1.2.0");
         await up("v1.1.0");
-        assertTakenOver("v1.1.0");
+        await assertTakenOver("v1.1.0");
     });
 });

@@ -1,6 +1,6 @@
 import { StackConfig } from "./program";
 
-export const SECRET_KEYS = ["databasePassword", "djangoSecretKey", "workerApiKey", "workerSshPrivateKey"];
+export const SECRET_KEYS = ["databasePassword", "djangoSecretKey", "workerApiKey", "workerSshPrivateKey", "workerPasswords"];
 
 export const SECRETS = {
     databasePassword: "db-pass-4d1f",
@@ -8,6 +8,9 @@ export const SECRETS = {
     workerApiKey: "worker-key-77ab",
     workerSshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nfixture\n-----END OPENSSH PRIVATE KEY-----",
 };
+
+/** XingRin's SSH password for each worker in WORKERS (a secret object). */
+export const WORKER_PASSWORDS = { "worker-1": "ssh-pass-w1-5e0c", "worker-2": "ssh-pass-w2-a71d" };
 
 export const WORKERS = [
     { name: "worker-1", address: "10.0.1.11", port: 22, user: "root", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne" },
@@ -24,6 +27,7 @@ export function prodConfig(overrides: StackConfig = {}): StackConfig {
         workers: WORKERS,
         databaseBindAddress: "10.0.0.2",
         ...SECRETS,
+        workerPasswords: WORKER_PASSWORDS,
         ...overrides,
     };
 }

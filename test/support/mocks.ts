@@ -31,6 +31,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         }
         case "command:remote:Command":
             return { stdout: prePullReport(String(inputs.create ?? ""), digestOf), stderr: "" };
+        case "command:local:Command":
+            return { stdout: workerRecordsReport(String(inputs.create ?? "")), stderr: "" };
         default:
             return {};
     }
@@ -47,6 +49,15 @@ function prePullReport(script: string, digestOf: (text: string) => string): stri
     }
     const lines = refs.map(ref => `digest: ${ref} ${ref.replace(/:[^:/]+$/, "")}@${digestOf(`repo:${ref}`)}`);
     return [...lines, "stage-run: 20261130T000000.000000001"].join("\n");
+}
+
+/**
+ * What the worker-records step prints (components/workerRecordScripts.ts): each worker's id in
+ * XingRin, numbered in list order as a fresh database would.
+ */
+function workerRecordsReport(script: string): string {
+    const names = [...script.matchAll(/echo "worker-id: (\S+) \$id_\d+"/g)].map(match => match[1]);
+    return names.map((name, i) => `worker-id: ${name} ${i + 1}`).join("\n");
 }
 
 pulumi.runtime.setMocks({

@@ -241,9 +241,10 @@ describe("the program on prod-like config", () => {
             assert.ok(isSecretInput(command.inputs.connection), `${command.name} connection must be secret`);
             assert.ok(!JSON.stringify(command.inputs.create).includes(SECRETS.workerApiKey), `${command.name} create`);
         }
+        // The key, then the worker's id in XingRin (worker-1 is the first record made).
         const agent = named(v110.resources, "worker-1-agent");
         assert.ok(isSecretInput(agent.inputs.stdin));
-        assert.strictEqual(plain(agent.inputs.stdin), SECRETS.workerApiKey);
+        assert.strictEqual(plain(agent.inputs.stdin), `${SECRETS.workerApiKey}\n1\n`);
     });
 
     it("exports the tag, the public URL and a version matrix per host", async () => {

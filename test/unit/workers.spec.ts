@@ -13,10 +13,10 @@ describe("workers validation", () => {
     it("takes an IPv6 address and a named user, and an empty user as root", () => {
         assert.deepStrictEqual(validateWorkers([
             { name: "w1", address: "fd00::5", user: "xingrin", hostKey: key },
-            { name: "w2", address: "worker-2.example.com", user: " ", hostKey: key },
+            { name: "w2", address: "10.0.0.6", user: " ", hostKey: key },
         ]).map(({ address, user }) => ({ address, user })), [
             { address: "fd00::5", user: "xingrin" },
-            { address: "worker-2.example.com", user: "root" },
+            { address: "10.0.0.6", user: "root" },
         ]);
     });
 
@@ -30,7 +30,10 @@ describe("workers validation", () => {
         ["a duplicate address", [{ name: "w1", address: "10.0.0.5", hostKey: key }, { name: "w2", address: "10.0.0.5", hostKey: key }],
             'workers[1] ("w2") has the same address "10.0.0.5" as workers[0] ("w1"): each worker host must have its own address'],
         ["an empty address", [{ name: "w1", address: " ", hostKey: key }],
-            'workers[0] ("w1"): address is empty: set it to the host\'s IP address or DNS name'],
+            'workers[0] ("w1"): address is empty: set it to the host\'s IP address'],
+        ["a host name, which XingRin's worker record cannot hold", [{ name: "w1", address: "worker-1.example.com", hostKey: key }],
+            'workers[0] ("w1"): address "worker-1.example.com" is a host name, but XingRin keeps an IP address in its worker ' +
+            'record (worker_node.ip_address) and starts scans by connecting to it: use the host\'s IP address, for example "10.0.0.5"'],
         ["a port out of range", [{ name: "w1", address: "10.0.0.5", port: 70000, hostKey: key }],
             'workers[0] ("w1"): port 70000 is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)'],
         ["a port that is text", [{ name: "w1", address: "10.0.0.5", port: "22", hostKey: key }],

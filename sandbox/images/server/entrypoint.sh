@@ -6,7 +6,6 @@
 # busybox httpd serves /www; every API path ends in "/" and has no index.html, so httpd hands
 # it to /www/cgi-bin/index.cgi (busybox's directory-index CGI fallback), which routes it.
 . /usr/local/lib/standin.sh
-mkdir -p /tmp/xingrin/heartbeats
 log "migrate --noinput (DB_HOST=${DB_HOST:-unset}, DB_NAME=${DB_NAME:-unset})"
 python manage.py migrate --noinput || { log "migrate failed: exiting"; exit 1; }
 log "listening on :8888 (IMAGE_TAG=${IMAGE_TAG:-unset}, REDIS_HOST=${REDIS_HOST:-unset})"

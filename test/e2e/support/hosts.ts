@@ -62,17 +62,19 @@ export function localXingrinImages(host: string): string[] {
 }
 
 export interface PublicAnswer { status: number; body: string }
+/** Where the sandbox's nginx answers and the certificate it serves (sandbox.json). */
+export interface PublicEntry { publicHost: string; tlsCaFile: string }
 
 /**
- * One request to XingRin's public entry, nginx on 8083 over TLS, trusting exactly the sandbox's
- * certificate (sandbox.json's tlsCaFile): certificate checks stay on.
+ * One request to XingRin's public entry, nginx on 8083 at the fleet's publicHost over TLS, trusting
+ * exactly the sandbox's certificate (sandbox.json's tlsCaFile): certificate checks stay on.
  */
-export function publicRequest(caFile: string, method: "GET" | "POST", path: string, body?: unknown): Promise<PublicAnswer> {
+export function publicRequest(fleet: PublicEntry, method: "GET" | "POST", path: string, body?: unknown): Promise<PublicAnswer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-        const req = https.request(`https://127.0.0.1:8083${path}`, {
+        const req = https.request(`https://${fleet.publicHost}:8083${path}`, {
             method,
-            ca: fs.readFileSync(caFile),
+            ca: fs.readFileSync(fleet.tlsCaFile),
             agent: false,
             timeout: 10_000,
             headers: payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
@@ -89,13 +91,13 @@ export function publicRequest(caFile: string, method: "GET" | "POST", path: stri
 }
 
 /** GET through nginx, for the public health check and the version route. */
-export function httpsGet(caFile: string, path: string): Promise<PublicAnswer> {
-    return publicRequest(caFile, "GET", path);
+export function httpsGet(fleet: PublicEntry, path: string): Promise<PublicAnswer> {
+    return publicRequest(fleet, "GET", path);
 }
 
 /** Stores a scan through XingRin's API (nginx, then the server, then postgres): a row that must survive. */
-export async function storeScan(caFile: string, target: string): Promise<void> {
-    const answer = await publicRequest(caFile, "POST", "/api/scans/", { target });
+export async function storeScan(fleet: PublicEntry, target: string): Promise<void> {
+    const answer = await publicRequest(fleet, "POST", "/api/scans/", { target });
     if (answer.status !== 201) throw new Error(`POST /api/scans/ answered ${answer.status}: ${answer.body}`);
 }
 

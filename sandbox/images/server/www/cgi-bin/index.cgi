@@ -1,17 +1,20 @@
 #!/bin/sh
 # The server stand-in's API. Routes (all JSON):
-#   GET  /api/health/                    {"status":"ok"} while the database accepts connections, else 503
-#                                        (XingRin's Django answers only with its database up)
+#   GET  /api/health/                    {"status":"ok"}: checks neither the database nor Redis
+#                                        (contract §9, health_views.py)
 #   GET  /api/system/version/            {"version":<image's /VERSION>,"imageTag":<env IMAGE_TAG>,...}
-#   POST /api/workers/<id>/heartbeat/    stores the agent's heartbeat body, {"status":"ok"}
-#   GET  /api/workers/                   [heartbeat bodies received, with worker ids]
+#   POST /api/workers/register/, GET /api/workers/config/, POST /api/workers/<id>/heartbeat/
+#                                        XingRin's worker endpoints (lib/server-workers.sh)
+#   GET  /api/workers/                   a session route: 403 without a login, as in XingRin
 #   GET  /api/scans/                     [{"id","target"}] read from the database (500 when this
 #                                        version cannot read the schema, as after a rollback across
 #                                        a migration)
 #   POST /api/scans/ {"target":..}       stores a scan, 201 {"id","target"}
 . /usr/local/lib/standin.sh
 . /usr/local/lib/server-db.sh
+. /usr/local/lib/server-workers.sh
 path=${REQUEST_URI%%\?*}
+query=${REQUEST_URI#"$path"}
 
 reply() {  # reply "STATUS TEXT" BODY
   printf 'Status: %s\r\nContent-Type: application/json\r\n\r\n%s\n' "$1" "$2"
@@ -19,30 +22,31 @@ reply() {  # reply "STATUS TEXT" BODY
 
 case "$REQUEST_METHOD $path" in
   "GET /api/health/")
-    if nc -w 1 "${DB_HOST:-postgres}" "${DB_PORT:-5432}" </dev/null >/dev/null 2>&1; then
-      reply "200 OK" '{"status":"ok"}'
-    else
-      reply "503 Service Unavailable" '{"status":"error","database":"unreachable"}'
-    fi ;;
+    reply "200 OK" '{"status":"ok"}' ;;
   "GET /api/system/version/")
     # XingRin reports IMAGE_TAG; "version" here is what the image really is, so a deployment
     # that sets the wrong IMAGE_TAG is visible. The worker image follows XingRin's rule.
     executor=${TASK_EXECUTOR_IMAGE:-${DOCKER_USER:-yyhuni}/xingrin-worker:${IMAGE_TAG:-}}
     reply "200 OK" "{\"version\":$(json_str "$STANDIN_VERSION"),\"imageTag\":$(json_str "${IMAGE_TAG:-}"),\"service\":\"xingrin-server\",\"taskExecutorImage\":$(json_str "$executor")}" ;;
-  "POST /api/workers/"*"/heartbeat/")
-    id=${path#/api/workers/}; id=${id%/heartbeat/}
-    case "$id" in *[!A-Za-z0-9_-]*|"") reply "400 Bad Request" '{"detail":"bad worker id"}'; exit 0 ;; esac
+  "POST /api/workers/register/")
+    worker_key_refused && exit 0
     body=$(head -c "${CONTENT_LENGTH:-0}")
-    printf '%s\n' "$body" >"/tmp/xingrin/heartbeats/$id.json"
-    reply "200 OK" '{"status":"ok"}' ;;
+    if answer=$(worker_register "$body" 2>/tmp/workers.err); then reply "200 OK" "$answer"
+    else reply "400 Bad Request" "{\"error\":{\"code\":\"BAD_REQUEST\",\"message\":$(json_str "$(cat /tmp/workers.err)")}}"; fi ;;
+  "GET /api/workers/config/")
+    worker_key_refused && exit 0
+    reply "200 OK" "$(worker_config "$query")" ;;
+  "POST /api/workers/"*"/heartbeat/")
+    worker_key_refused && exit 0
+    id=${path#/api/workers/}; id=${id%/heartbeat/}
+    case "$id" in *[!0-9]*|"") reply "404 Not Found" '{"error":{"code":"NOT_FOUND","message":"worker not found"}}'; exit 0 ;; esac
+    body=$(head -c "${CONTENT_LENGTH:-0}")
+    answer=$(worker_heartbeat "$id" "$body" 2>/tmp/workers.err) ||
+      { reply "500 Internal Server Error" "{\"error\":{\"code\":\"SERVER_ERROR\",\"message\":$(json_str "$(cat /tmp/workers.err)")}}"; exit 0; }
+    if [ -n "$answer" ]; then reply "200 OK" "$answer"
+    else reply "404 Not Found" '{"error":{"code":"NOT_FOUND","message":"worker not found"}}'; fi ;;
   "GET /api/workers/")
-    list=
-    for f in /tmp/xingrin/heartbeats/*.json; do
-      [ -f "$f" ] || continue
-      id=$(basename "$f" .json)
-      list="$list${list:+,}{\"id\":$(json_str "$id"),\"heartbeat\":$(cat "$f")}"
-    done
-    reply "200 OK" "[$list]" ;;
+    reply "403 Forbidden" '{"error":{"code":"PERMISSION_DENIED","message":"Authentication credentials were not provided."}}' ;;
   "GET /api/scans/")
     column=$(scan_target_column)
     if rows=$(sql -v col="$column" 2>/tmp/scans.err <<'SQL'

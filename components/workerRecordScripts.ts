@@ -1,0 +1,127 @@
+import { WorkerHost } from "../config/workers";
+import { shellQuote } from "./workerScripts";
+
+/**
+ * Shell run where Pulumi runs, against the main server's Docker, that keeps XingRin's own worker
+ * records (worker_node, contract §6) in step with the stack's `workers` list. Pure functions, so
+ * tests read exactly what runs; the passwords arrive on stdin, never in the text.
+ */
+
+/** Prefix of the records step's output lines that report "<worker name> <XingRin worker id>". */
+export const WORKER_ID_MARKER = "worker-id:";
+/**
+ * Redis key XingRin's server takes (SET NX) before it replaces a worker's agent over SSH
+ * (worker_views.py, contract §7). Held by the program, XingRin's updater never starts for the
+ * agents the program runs: it would replace them with agents that have no WORKER_API_KEY.
+ */
+export const AGENT_UPDATE_LOCK = "agent_update_lock:";
+const LOCK_HOLDER = "xingrin-deploy";
+
+export interface RecordsDatabase {
+    /** The postgres container on the main server (a local database). */
+    container: string;
+    user: string;
+    name: string;
+}
+
+export interface WorkerRecordsArgs {
+    workers: WorkerHost[];
+    /** The new server container, whose own API registers the workers. */
+    server: string;
+    /** The redis container, where the update locks are held. */
+    redis: string;
+    /** Where the SSH credentials are written; without it (an external database) they are not. */
+    database?: RecordsDatabase;
+}
+
+/** psql in the postgres container over its local socket, SQL on stdin, stopping at the first error. */
+function psql(db: RecordsDatabase, variables: string[], passEnv: string[] = []): string {
+    return [
+        "docker exec -i", ...passEnv.map(name => `-e ${name}`), shellQuote(db.container),
+        "psql -X -q -t -A -v ON_ERROR_STOP=1", ...variables, "-U", shellQuote(db.user), "-d", shellQuote(db.name),
+    ].join(" ");
+}
+
+function holdLock(redis: string, idExpression: string): string {
+    return `docker exec ${shellQuote(redis)} redis-cli SET "${AGENT_UPDATE_LOCK}${idExpression}" ${LOCK_HOLDER} >/dev/null`;
+}
+
+/**
+ * Before a new server starts: the update lock of every listed worker that XingRin already knows.
+ * From the moment the new server answers heartbeats until every agent runs the new version, the
+ * versions differ, and XingRin would start its updater for each remote worker with a stored password.
+ * On a first deploy (no worker_node table yet) there is nothing to hold.
+ */
+export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db: RecordsDatabase): string {
+    const names = workers.map(w => `'${w.name}'`).join(", ");
+    return [
+        "set -eu",
+        `exists=$(echo ${shellQuote("SELECT to_regclass('worker_node') IS NOT NULL")} | ${psql(db, [])})`,
+        'ids=""',
+        `if [ "$exists" = t ]; then ids=$(echo ${shellQuote(`SELECT id FROM worker_node WHERE name IN (${names})`)} | ${psql(db, [])}); fi`,
+        'for id in $ids; do',
+        `  ${holdLock(redis, "$id")}`,
+        `  echo "agent updates held for worker id $id"`,
+        "done",
+    ].join("\n");
+}
+
+/**
+ * After the new server is healthy: each listed worker registered through XingRin's own API (by
+ * name, as its agent would, but remote), then its record given the address and SSH credentials
+ * XingRin's dispatcher logs in with, and its update lock held. Prints one WORKER_ID_MARKER line
+ * per worker, which is the WORKER_ID its agent gets. stdin: one password per line, in list order.
+ */
+export function workerRecordsScript(args: WorkerRecordsArgs): string {
+    const lines = ["set -eu", 'err=$(mktemp) && trap \'rm -f "$err"\' EXIT'];
+    args.workers.forEach((_, i) => lines.push(`IFS= read -r XINGRIN_WORKER_PASSWORD_${i} || true`, `export XINGRIN_WORKER_PASSWORD_${i}`));
+    const register = "exec curl -sS --fail-with-body -m 20 -X POST -H 'Content-Type: application/json' " +
+        "-H \"X-Worker-API-Key: $WORKER_API_KEY\" --data \"$1\" http://localhost:8888/api/workers/register/";
+    args.workers.forEach((worker, i) => {
+        const body = JSON.stringify({ name: worker.name, is_local: false });
+        lines.push(
+            `answer=$(docker exec ${shellQuote(args.server)} sh -c ${shellQuote(register)} register ${shellQuote(body)} 2>&1) || ` +
+                `{ echo ${shellQuote(`${worker.name}: XingRin's server refused to register it: `)}"$answer" >&2; exit 1; }`,
+            `id_${i}=$(printf '%s' "$answer" | sed -n 's/.*"workerId" *: *\\([0-9][0-9]*\\).*/\\1/p')`,
+            `[ -n "$id_${i}" ] || { echo ${shellQuote(`${worker.name}: XingRin's registration gave no worker id: `)}"$answer" >&2; exit 1; }`,
+        );
+    });
+    if (args.database !== undefined) {
+        const variables: string[] = [];
+        const sql: string[] = [];
+        args.workers.forEach((worker, i) => {
+            variables.push(`-v id${i}="$id_${i}"`, `-v ip${i}=${shellQuote(worker.address)}`,
+                `-v port${i}=${worker.port}`, `-v user${i}=${shellQuote(worker.user)}`);
+            sql.push(`\\getenv pw${i} XINGRIN_WORKER_PASSWORD_${i}`,
+                `UPDATE worker_node SET ip_address = :'ip${i}', ssh_port = :'port${i}', username = :'user${i}', ` +
+                `password = :'pw${i}', is_local = false, updated_at = now() WHERE id = :'id${i}';`);
+        });
+        const passEnv = args.workers.map((_, i) => `XINGRIN_WORKER_PASSWORD_${i}`);
+        lines.push(
+            `if ! printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ${psql(args.database, variables, passEnv)} >/dev/null 2>"$err"; then`,
+            '  if grep -q unique_remote_worker_ip "$err"; then',
+            `    echo ${shellQuote("worker records: another worker in XingRin already has one of these addresses: " +
+                "delete it in XingRin (Workers), or give the entry in `workers` the name it has there")} >&2`,
+            "  fi",
+            `  echo "worker records: the SSH credentials were not stored: $(cat "$err")" >&2`,
+            "  exit 1",
+            "fi",
+        );
+    }
+    args.workers.forEach((worker, i) => {
+        lines.push(holdLock(args.redis, `$id_${i}`), `echo "${WORKER_ID_MARKER} ${worker.name} $id_${i}"`);
+    });
+    return lines.join("\n");
+}
+
+/** The worker ids a records step printed, by worker name. */
+export function parseWorkerIds(output: string | undefined): Record<string, string> {
+    const ids: Record<string, string> = {};
+    for (const line of (output ?? "").split("\n")) {
+        const [marker, name, id] = line.trim().split(/\s+/);
+        if (marker === WORKER_ID_MARKER && name !== undefined && id !== undefined) {
+            ids[name] = id;
+        }
+    }
+    return ids;
+}
