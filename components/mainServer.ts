@@ -44,7 +44,7 @@ export interface MainServerArgs {
     readonly keepVersions: number;
     /** The remote workers, each registered in XingRin as a remote worker record. */
     readonly workers: WorkerHost[];
-    /** Their SSH passwords for XingRin's dispatcher, one per line (local database only). */
+    /** Their SSH passwords for XingRin's dispatcher, one per line. */
     readonly workerPasswords?: pulumi.Output<string>;
 }
 

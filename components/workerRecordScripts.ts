@@ -30,7 +30,7 @@ export interface WorkerRecordsArgs {
     server: string;
     /** The redis container, where the update locks are held. */
     redis: string;
-    /** Where the SSH credentials are written; without it (an external database) they are not. */
+    /** The local database the credentials are written to; without it (an external one), XingRin's model writes them. */
     database?: RecordsDatabase;
 }
 
@@ -67,10 +67,42 @@ export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db:
 }
 
 /**
- * After the new server is healthy: each listed worker registered through XingRin's own API (by
- * name, as its agent would, but remote), then its record given the address and SSH credentials
- * XingRin's dispatcher logs in with, and its update lock held. Prints one WORKER_ID_MARKER line
- * per worker, which is the WORKER_ID its agent gets. stdin: one password per line, in list order.
+ * How the records step writes a worker's credentials. In a local database: psql in its container.
+ * With an external one: XingRin's own model, through `manage.py shell` in the server container
+ * (SERVER_URL set, so that this Django process starts no second scheduler: apps.py, contract §5).
+ */
+function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number): string {
+    const password = `XINGRIN_WORKER_PASSWORD_${i}`;
+    if (args.database !== undefined) {
+        const sql = [`\\getenv pw ${password}`,
+            "UPDATE worker_node SET ip_address = :'ip', ssh_port = :'port', username = :'user', " +
+            "password = :'pw', is_local = false, updated_at = now() WHERE id = :'id';"];
+        return `printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ` +
+            psql(args.database, [`-v id="$id_${i}"`, `-v ip=${shellQuote(worker.address)}`, `-v port=${worker.port}`,
+                `-v user=${shellQuote(worker.user)}`], [password]);
+    }
+    const python = [
+        "import os",
+        "from apps.engine.models import WorkerNode",
+        "e = os.environ",
+        "WorkerNode.objects.filter(id=int(e['XINGRIN_WORKER_ID'])).update(ip_address=e['XINGRIN_WORKER_IP'], " +
+            "ssh_port=int(e['XINGRIN_WORKER_PORT']), username=e['XINGRIN_WORKER_USER'], password=e['XINGRIN_WORKER_PASSWORD'], is_local=False)",
+    ].join("\n");
+    return [
+        `XINGRIN_WORKER_PASSWORD="$${password}" docker exec -e SERVER_URL=http://localhost:${8888}`,
+        `-e XINGRIN_WORKER_ID="$id_${i}" -e XINGRIN_WORKER_IP=${shellQuote(worker.address)} -e XINGRIN_WORKER_PORT=${worker.port}`,
+        `-e XINGRIN_WORKER_USER=${shellQuote(worker.user)} -e XINGRIN_WORKER_PASSWORD`,
+        shellQuote(args.server), "python manage.py shell -c", shellQuote(python),
+    ].join(" ");
+}
+
+/**
+ * After the new server is healthy, for each listed worker in turn: registered through XingRin's own
+ * API (by name, as its agent would, but remote), then its record given the address and SSH
+ * credentials XingRin's dispatcher logs in with, and its update lock held. In turn, because a new
+ * record gets the server's own address, and two remote records may not share one. Prints one
+ * WORKER_ID_MARKER line per worker: the WORKER_ID its agent gets. stdin: one password per line,
+ * in list order.
  */
 export function workerRecordsScript(args: WorkerRecordsArgs): string {
     const lines = ["set -eu", 'err=$(mktemp) && trap \'rm -f "$err"\' EXIT'];
@@ -84,32 +116,18 @@ export function workerRecordsScript(args: WorkerRecordsArgs): string {
                 `{ echo ${shellQuote(`${worker.name}: XingRin's server refused to register it: `)}"$answer" >&2; exit 1; }`,
             `id_${i}=$(printf '%s' "$answer" | sed -n 's/.*"workerId" *: *\\([0-9][0-9]*\\).*/\\1/p')`,
             `[ -n "$id_${i}" ] || { echo ${shellQuote(`${worker.name}: XingRin's registration gave no worker id: `)}"$answer" >&2; exit 1; }`,
-        );
-    });
-    if (args.database !== undefined) {
-        const variables: string[] = [];
-        const sql: string[] = [];
-        args.workers.forEach((worker, i) => {
-            variables.push(`-v id${i}="$id_${i}"`, `-v ip${i}=${shellQuote(worker.address)}`,
-                `-v port${i}=${worker.port}`, `-v user${i}=${shellQuote(worker.user)}`);
-            sql.push(`\\getenv pw${i} XINGRIN_WORKER_PASSWORD_${i}`,
-                `UPDATE worker_node SET ip_address = :'ip${i}', ssh_port = :'port${i}', username = :'user${i}', ` +
-                `password = :'pw${i}', is_local = false, updated_at = now() WHERE id = :'id${i}';`);
-        });
-        const passEnv = args.workers.map((_, i) => `XINGRIN_WORKER_PASSWORD_${i}`);
-        lines.push(
-            `if ! printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ${psql(args.database, variables, passEnv)} >/dev/null 2>"$err"; then`,
+            `if ! ${storeCredentials(args, worker, i)} >/dev/null 2>"$err"; then`,
             '  if grep -q unique_remote_worker_ip "$err"; then',
-            `    echo ${shellQuote("worker records: another worker in XingRin already has one of these addresses: " +
-                "delete it in XingRin (Workers), or give the entry in `workers` the name it has there")} >&2`,
+            `    echo ${shellQuote(`${worker.name}: another worker in XingRin already has the address ${worker.address}: ` +
+                "delete that worker in XingRin (Workers), or give this entry in `workers` the name it has there")} >&2`,
+            "  else",
+            `    echo ${shellQuote(`${worker.name}: XingRin's worker record did not take its SSH credentials: `)}"$(cat "$err")" >&2`,
             "  fi",
-            `  echo "worker records: the SSH credentials were not stored: $(cat "$err")" >&2`,
             "  exit 1",
             "fi",
+            holdLock(args.redis, `$id_${i}`),
+            `echo "${WORKER_ID_MARKER} ${worker.name} $id_${i}"`,
         );
-    }
-    args.workers.forEach((worker, i) => {
-        lines.push(holdLock(args.redis, `$id_${i}`), `echo "${WORKER_ID_MARKER} ${worker.name} $id_${i}"`);
     });
     return lines.join("\n");
 }

@@ -29,7 +29,7 @@ export interface FleetConfig {
     secrets: FleetSecrets;
     workers: WorkerHost[];
     workerSshPrivateKey?: pulumi.Output<string>;
-    /** Each worker's SSH password for XingRin's dispatcher, one per line in list order (local database only). */
+    /** Each worker's SSH password for XingRin's dispatcher, one per line in list order. */
     workerPasswords?: pulumi.Output<string>;
     /** XingRin versions every host keeps after an update, the current one included. */
     keepVersions: number;
@@ -144,8 +144,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         },
         workers,
         workerSshPrivateKey: workers.length > 0 ? requireWorkerKey(config) : undefined,
-        // Stored in XingRin's worker records, which the program writes in a local database only.
-        workerPasswords: databaseHost === LOCAL_DATABASE_HOST ? readWorkerPasswords(config, workers) : undefined,
+        workerPasswords: readWorkerPasswords(config, workers),
         keepVersions: readKeepVersions(config),
     };
 }

@@ -46,11 +46,13 @@ describe("XingRin's worker records", () => {
         assert.deepStrictEqual(plain(held.inputs.triggers), ["v1.1.0", "xingrin-redis-id"]);
     });
 
-    it("with an external database: registers the workers, writes no credentials and needs no passwords", async () => {
-        const external = await runProgram(prodConfig({ databaseHost: "db.example.com", workerPasswords: "" }), SECRET_KEYS);
+    it("with an external database: registers the workers and stores their credentials through XingRin", async () => {
+        const external = await runProgram(prodConfig({ databaseHost: "db.example.com" }), SECRET_KEYS);
         const records = named(external.resources, "main-server-worker-records");
         assert.match(String(records.inputs.create), /api\/workers\/register\//);
         assert.doesNotMatch(String(records.inputs.create), /UPDATE worker_node/);
+        assert.match(String(records.inputs.create), /manage\.py shell/);
+        assert.strictEqual(plain(records.inputs.stdin), `${WORKER_PASSWORDS["worker-1"]}\n${WORKER_PASSWORDS["worker-2"]}\n`);
         assert.ok(!external.resources.some(r => r.name === "main-server-agent-updates-held"));
     });
 
@@ -70,10 +72,25 @@ describe("the worker records scripts", () => {
     });
 
     it("stores address, port, user and password in the record, the password through psql's environment", () => {
-        assert.ok(script.includes("-v ip1='10.0.1.12' -v port1=2222 -v user1='xingrin'"));
-        assert.ok(script.includes("docker exec -i -e XINGRIN_WORKER_PASSWORD_0 -e XINGRIN_WORKER_PASSWORD_1 'xingrin-postgres'"));
-        assert.ok(script.includes("\\getenv pw1 XINGRIN_WORKER_PASSWORD_1"));
-        assert.ok(unquoted(script).includes("password = :'pw1', is_local = false"));
+        assert.ok(script.includes("-v ip='10.0.1.12' -v port=2222 -v user='xingrin'"));
+        assert.ok(script.includes("docker exec -i -e XINGRIN_WORKER_PASSWORD_1 'xingrin-postgres'"));
+        assert.ok(script.includes("\\getenv pw XINGRIN_WORKER_PASSWORD_1"));
+        assert.ok(unquoted(script).includes("password = :'pw', is_local = false"));
+    });
+
+    it("registers and stores one worker at a time: a new record has the server's address, and two remote records may not share one", () => {
+        const order = ['{"name":"worker-1"', "XINGRIN_WORKER_PASSWORD_0 'xingrin-postgres'", '{"name":"worker-2"', "XINGRIN_WORKER_PASSWORD_1 'xingrin-postgres'"]
+            .map(marker => script.indexOf(marker));
+        assert.ok(order.every(at => at >= 0) && order.every((at, i) => i === 0 || at > order[i - 1]), `order ${order}`);
+        assert.ok(script.includes("worker-2: another worker in XingRin already has the address 10.0.1.12: delete that worker"));
+    });
+
+    it("with an external database, stores them through XingRin's own model, starting no second scheduler", () => {
+        const external = workerRecordsScript({ workers: HOSTS, server: "xingrin-server-v1.1.0", redis: "xingrin-redis" });
+        assert.ok(external.includes("docker exec -e SERVER_URL=http://localhost:8888 -e XINGRIN_WORKER_ID=\"$id_0\""));
+        assert.ok(external.includes("'xingrin-server-v1.1.0' python manage.py shell -c"));
+        assert.ok(external.includes("from apps.engine.models import WorkerNode"));
+        assert.doesNotMatch(external, /psql/);
     });
 
     it("holds each worker's update lock and reports its id", () => {
