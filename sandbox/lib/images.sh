@@ -2,9 +2,10 @@
 # Step: the stand-in XingRin images, built locally and pushed to the sandbox registry.
 #
 # Nothing can be pulled from Docker Hub here, so every image is built here, of two kinds:
-#  - postgres, redis, nginx and the server (DEBIAN_SERVICES) run the real servers: the shared
+#  - postgres, redis, nginx, the server and the agent (DEBIAN_SERVICES; the agent for Debian's
+#    curl, which speaks the TLS nginx serves, as XingRin's agent's curl does) use the shared
 #    Debian base of lib/debian-base.sh, plus one layer of the files below (docker commit);
-#  - agent, frontend and worker are Debian's static busybox plus their scripts, one layer
+#  - frontend and worker are Debian's static busybox plus their scripts, one layer
 #    (docker import).
 # The files, from sandbox/images/{common,<service>}/, and the config from images/<service>/image.conf:
 #   images/common/commands/* -> /usr/local/bin/   (curl shim; busybox images only, Debian has curl)
@@ -25,7 +26,7 @@ IMAGES_SRC=$SANDBOX_ROOT/images
 IMAGE_WORK=$STATE/images
 PROBE_REPO=xingrin-sandbox/probe
 PROBE_TAG=latest
-DEBIAN_SERVICES=(server postgres nginx redis)
+DEBIAN_SERVICES=(server postgres nginx redis agent)
 
 is_debian_service() { case " ${DEBIAN_SERVICES[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
 
