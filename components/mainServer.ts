@@ -10,6 +10,7 @@ import { databasePasswordScript } from "./databasePassword";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { handOverScript } from "./handOver";
+import { hostPreparationScript } from "./hostPreparation";
 import { containerLabels } from "./labels";
 import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
@@ -125,7 +126,20 @@ export class MainServer extends pulumi.ComponentResource {
             { parent: this, ...adoptExisting(takeover?.networkId, COMPOSE_NETWORK_SETTINGS) });
         this.networkName = this.network.name;
 
-        const backing: pulumi.Resource[] = [];
+        // XingRin's data directories and, where none is given, a TLS certificate: before anything starts.
+        const prepared = new command.local.Command(`${name}-host-preparation`, {
+            create: afterStage(this.staged, hostPreparationScript({
+                image: images.require("server").ref,
+                dataDir: settings.dataDir,
+                tlsCertDir: settings.tlsCertDir,
+                publicHost: settings.publicHost,
+            })),
+            environment: { DOCKER_HOST: settings.dockerHost },
+            addPreviousOutputInEnv: false,
+            // Again at every tag: a certificate removed since is made anew.
+            triggers: [args.imageTag],
+        }, { parent: this });
+        const backing: pulumi.Resource[] = [prepared];
         if (db.local) {
             const adopted = adoptExisting(takeover === undefined ? undefined : db.volume, COMPOSE_VOLUME_SETTINGS);
             this.postgresVolume = new docker.Volume(`${name}-postgres-data`, { name: db.volume }, {

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { expectedImageLabel, inspectContainer, serviceContainer } from "./support/hosts";
+import { expectedImageLabel, httpsGet, inspectContainer, serviceContainer } from "./support/hosts";
 import { copyTag } from "./support/faults";
 import { SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 
@@ -22,6 +22,7 @@ describe("the README's first deploy, as written", function () {
     let fleet: SandboxFleet;
     let work: string;
     let clone: string;
+    let tlsCertDir: string;
     let env: NodeJS.ProcessEnv;
     // Pulumi.prod.yaml's imageTag: the sandbox registry gets that tag (a copy of v1.2.0).
     const prodTag = /imageTag: (v\S+)/.exec(fs.readFileSync(path.join(REPO, "Pulumi.prod.yaml"), "utf8"))![1];
@@ -58,7 +59,9 @@ describe("the README's first deploy, as written", function () {
         const pulumiHome = path.join(work, "pulumi-home");
         fs.mkdirSync(pulumiHome);
         fs.symlinkSync(path.join(process.env.PULUMI_HOME!, "plugins"), path.join(pulumiHome, "plugins"));
-        fs.mkdirSync(fleet.tlsCertDir, { recursive: true });
+        // No certificate of the operator's: the first deploy must still serve TLS (it makes one).
+        tlsCertDir = path.join(work, "ssl");
+        fs.mkdirSync(tlsCertDir);
         // The operator's edit of Pulumi.prod.yaml: the sandbox's registry, addresses and workers.
         const workers = JSON.stringify(fleet.workers.map(({ name, address, port, user, hostKey }) => ({ name, address, port, user, hostKey })));
         const editor = path.join(work, "editor.sh");
@@ -75,7 +78,7 @@ describe("the README's first deploy, as written", function () {
             `pulumi config set bindAddress ${fleet.bindAddress}`,
             `pulumi config set databaseBindAddress ${fleet.bindAddress}`,
             `pulumi config set dataDir ${fleet.dataDir}`,
-            `pulumi config set tlsCertDir ${fleet.tlsCertDir}`,
+            `pulumi config set tlsCertDir ${tlsCertDir}`,
             `pulumi config set workers '${workers}'`,
         ].join("\n"), { mode: 0o755 });
         env = { ...process.env, HOME: home, PULUMI_HOME: pulumiHome, EDITOR: editor };
@@ -91,7 +94,7 @@ describe("the README's first deploy, as written", function () {
         sandboxDown();
     });
 
-    it("deploys the fleet from a new state store, with every secret encrypted in Pulumi.prod.yaml", () => {
+    it("deploys the fleet from a new state store, with every secret encrypted in Pulumi.prod.yaml", async () => {
         const state = path.join(work, "state");
         fs.mkdirSync(state);
         const script = firstDeployBlock()
@@ -118,6 +121,12 @@ describe("the README's first deploy, as written", function () {
             assert.match(stackFile, new RegExp(`${worker.name}:\\n\\s+secure: `), `${worker.name}'s password is not stored encrypted`);
         }
         assert.ok(!stackFile.includes("PRIVATE KEY"), "the SSH key is in Pulumi.prod.yaml in plain text");
+        // TLS from the first deploy on, with a certificate made for it that names publicHost.
+        assert.match(output, /tls: no certificate in .*: made a self-signed one for localhost, 127\.0\.0\.1 and /);
+        const made = path.join(tlsCertDir, "fullchain.pem");
+        const health = await httpsGet({ publicHost: fleet.publicHost, tlsCaFile: made }, "/api/health/");
+        assert.strictEqual(health.status, 200, health.body);
+        assert.strictEqual(fs.statSync(path.join(tlsCertDir, "privkey.pem")).mode & 0o077, 0, "the private key is readable by others");
         const passphrase = path.join(env.HOME!, ".config", "xingrin", "prod.passphrase");
         assert.strictEqual(fs.statSync(path.dirname(passphrase)).mode & 0o777, 0o700);
         assert.ok(fs.statSync(passphrase).size > 0);
