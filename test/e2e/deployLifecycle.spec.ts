@@ -117,6 +117,11 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             expected[`xingrin-${service}`] = "replace";
         }
         expected["main-server-hand-over"] = "replace";   // triggered by the new server and frontend
+        // Before the switch: the data directories and certificate checked again, and XingRin's agent
+        // updater held for the known workers; after the new server is up, it registers the workers.
+        expected["main-server-host-preparation"] = "replace";
+        expected["main-server-agent-updates-held"] = "replace";
+        expected["main-server-worker-records"] = "replace";
         for (const service of ["server", "agent", "frontend"]) {
             expected[`xingrin-${service}-v1.2.0`] = "create";
             expected[`xingrin-${service}-v1.1.0`] = "delete";
