@@ -124,7 +124,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
             publicHost: validateHost("publicHost", config.get("publicHost") ?? "localhost", "scan.example.com"),
             publicPort: readPort(config, "publicPort", 8083),
             bindAddress,
-            dataDir: validateDirectory("dataDir", config.get("dataDir") ?? "/opt/xingrin", "/opt/xingrin"),
+            dataDir: requireXingrinDataDir(validateDirectory("dataDir", config.get("dataDir") ?? XINGRIN_DATA_DIR, XINGRIN_DATA_DIR)),
             tlsCertDir: validateDirectory("tlsCertDir", config.get("tlsCertDir") ?? "/opt/xingrin/ssl", "/opt/xingrin/ssl"),
             takeover: readTakeover(config),
             database: {
@@ -148,6 +148,25 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         keepVersions: readKeepVersions(config),
     };
 }
+
+/** The one data directory XingRin works with on every host. */
+export const XINGRIN_DATA_DIR = "/opt/xingrin";
+
+/**
+ * XingRin's task distributor starts every scan with `-v /opt/xingrin:/opt/xingrin` on whichever
+ * host runs it, and its settings use that path (contract §6): any other dataDir would have scans
+ * write where nothing reads.
+ */
+export function requireXingrinDataDir(dataDir: string): string {
+    if (dataDir !== XINGRIN_DATA_DIR) {
+        throw new ConfigError(
+            `dataDir ${JSON.stringify(dataDir)} is not ${XINGRIN_DATA_DIR}: XingRin mounts ${XINGRIN_DATA_PATH_NOTE} on every host ` +
+            "whatever this says, so scan results and logs would land where nothing reads them. Remove the setting " +
+            `(\`pulumi config rm dataDir\`; the default is ${XINGRIN_DATA_DIR}), and put a bigger disk at ${XINGRIN_DATA_DIR} if that is the reason`);
+    }
+    return dataDir;
+}
+const XINGRIN_DATA_PATH_NOTE = "/opt/xingrin into each scan container";
 
 /** At least 2: a rollback goes to the previous version, which must still be on every host. */
 export function readKeepVersions(config: pulumi.Config): number {

@@ -23,8 +23,10 @@ export interface SandboxFleet {
     sshPrivateKeyFile: string;
     /** Where the sandbox keeps everything it creates (ssh/config, workers/, …). */
     stateDir: string;
-    /** The sandbox's own data dir (the stack's dataDir) and where nginx's certificates go. */
+    /** The stack's dataDir: /opt/xingrin, which each sandbox host has of its own (see optXingrinDir). */
     dataDir: string;
+    /** Where the main server's /opt/xingrin is on this machine (its daemon sees it at /opt/xingrin). */
+    mainOptXingrinDir: string;
     tlsCertDir: string;
     /** The sandbox's self-signed certificate (in tlsCertDir), the one a client must trust. */
     tlsCaFile: string;
@@ -36,7 +38,8 @@ export interface SandboxFleet {
     publicHost: string;
     publicScheme: string;
     /** xingrinPassword: the SSH password the stack gives XingRin for that worker (workerPasswords). */
-    workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string; xingrinPassword: string }>;
+    /** optXingrinDir: where that worker's /opt/xingrin is on this machine. */
+    workers: Array<{ name: string; address: string; port: number; user: string; hostKey: string; dockerHost: string; xingrinPassword: string; optXingrinDir: string }>;
 }
 
 /** Runs one of the sandbox's scripts; its progress goes to this process's output. */

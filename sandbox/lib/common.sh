@@ -132,6 +132,21 @@ stop_pidfile() {
   rm -f "$pidfile"
 }
 
+# Each sandbox host has its own /opt/xingrin, as real hosts do: XingRin's task distributor mounts
+# /opt/xingrin of whichever host runs a scan, and the program's dataDir is that path. So each
+# host's Docker daemon (and a worker's sshd) runs in a mount namespace of its own, where /opt is
+# a private tmpfs and /opt/xingrin is bind-mounted from the host's directory under $STATE. The
+# machine's own /opt/xingrin is never read or written.
+# OWN_OPT_XINGRIN DIR CMD...: exec CMD in such a namespace whose /opt/xingrin is DIR.
+OWN_OPT_XINGRIN=(unshare --mount --propagation private -- sh -c
+  'mount -t tmpfs -o mode=755 xingrin-sandbox-opt /opt && mkdir /opt/xingrin && mount --bind "$0" /opt/xingrin && exec "$@"')
+host_opt_xingrin() { echo "$1/opt-xingrin"; }   # $1: the host's directory (MAIN_DIR or worker_dir N)
+
+# in_mount_namespace_of PID CMD...: run CMD in the mount namespace of process PID.
+in_mount_namespace_of() { local pid=$1; shift; nsenter --mount="/proc/$pid/ns/mnt" -- "$@"; }
+# same_mount_namespace PID1 PID2
+same_mount_namespace() { [ "$(readlink "/proc/$1/ns/mnt")" = "$(readlink "/proc/$2/ns/mnt")" ]; }
+
 # start_daemon LOGFILE CMD...: run CMD detached from this script (own session, no inherited
 # stdio) so up.sh can exit and its caller's pipes close. Prints the pid.
 start_daemon() {

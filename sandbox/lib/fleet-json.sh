@@ -24,9 +24,10 @@ write_fleet_json() {
       --arg bridge "$(worker_bridge "$n")" \
       --arg gw "$(worker_bridge_cidr "$n" | cut -d/ -f1)" \
       --arg password "$(worker_xingrin_password "$n")" \
+      --arg optXingrin "$(host_opt_xingrin "$(worker_dir "$n")")" \
       '{name:$name, address:$address, port:$port, user:"root", hostKey:$hostKey,
         dockerHost:$dockerHost, dataRoot:$dataRoot, bridge:$bridge, hostAddressFromContainers:$gw,
-        xingrinPassword:$password}')
+        xingrinPassword:$password, optXingrinDir:$optXingrin}')
     workers=$(jq -c --argjson w "$w" '. + [$w]' <<<"$workers")
   done
   # Manifest digest of every pushed tag (from the image stamps), so a test can also recognise
@@ -51,7 +52,8 @@ write_fleet_json() {
     --arg knownHosts "$KNOWN_HOSTS" \
     --arg sshConfig "$SSH_DIR/config" \
     --arg stateDir "$STATE" \
-    --arg dataDir "$SANDBOX_DATA_DIR" \
+    --arg tlsDir "$SANDBOX_DATA_DIR/ssl" \
+    --arg mainOptXingrin "$(host_opt_xingrin "$MAIN_DIR")" \
     --arg pulumiState "$PULUMI_STATE_DIR" \
     --arg publicHost "$SANDBOX_PUBLIC_HOST" \
     --argjson workers "$workers" \
@@ -60,7 +62,7 @@ write_fleet_json() {
       imagePrefix:($registry + "/" + $namespace), services:$services, redisImage:$redisImage,
       tags:$tags, imageDigests:$digests, registryLog:$registryLog, sshPrivateKeyFile:$key, sshKnownHostsFile:$knownHosts,
       sshConfigFile:$sshConfig, stateDir:$stateDir, pulumiStateDir:$pulumiState,
-      dataDir:$dataDir, tlsCertDir:($dataDir + "/ssl"), tlsCaFile:($dataDir + "/ssl/fullchain.pem"),
+      dataDir:"/opt/xingrin", mainOptXingrinDir:$mainOptXingrin, tlsCertDir:$tlsDir, tlsCaFile:($tlsDir + "/fullchain.pem"),
       bindAddress:$publicHost, publicHost:$publicHost, publicScheme:"https",
       workers:$workers}' >"$FLEET_JSON.tmp"
   mv "$FLEET_JSON.tmp" "$FLEET_JSON"
@@ -72,7 +74,8 @@ print_summary() {
 
 XingRin sandbox fleet is up ($FLEET_JSON)
   main docker:  $MAIN_DOCKER_HOST (the sandbox's own daemon)
-  data dir:     $SANDBOX_DATA_DIR  (the stacks' dataDir; nothing outside $STATE)
+  data dir:     /opt/xingrin of each host: $(host_opt_xingrin "$MAIN_DIR") on the main server,
+                $(host_opt_xingrin "$(worker_dir 1)") on worker-1, ... (own mount namespaces)
   registry:     http://$REGISTRY_ADDR  access log $REGISTRY_LOG
   images:       $REGISTRY_ADDR/$NAMESPACE/xingrin-{$(IFS=,; echo "${SERVICES[*]}")}:{$(IFS=,; echo "${TAGS[*]}")}
                 $REGISTRY_ADDR/$REDIS_REPO:$REDIS_TAG

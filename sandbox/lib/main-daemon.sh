@@ -13,14 +13,16 @@ main_daemon_answers() { docker_main version --format '{{.Server.Version}}' >/dev
 ensure_main_daemon() {
   ensure_bridge "$MAIN_BRIDGE" "$MAIN_BRIDGE_CIDR"
   if main_daemon_answers; then
+    same_mount_namespace "$(cat "$MAIN_DIR/dockerd.pid")" $$ &&
+      die "the main dockerd runs without a /opt/xingrin of its own (started by an older up.sh): run down.sh, then up.sh"
     log "main dockerd already running (pid $(cat "$MAIN_DIR/dockerd.pid")), socket $MAIN_DOCKER_SOCK"
     return 0
   fi
-  mkdir -p "$MAIN_DIR/data" "$MAIN_DIR/exec"
+  mkdir -p "$MAIN_DIR/data" "$MAIN_DIR/exec" "$(host_opt_xingrin "$MAIN_DIR")"
   rm -f "$MAIN_DOCKER_SOCK"
   # As for the workers: a restarted daemon's old network store can delete other bridges.
   rm -rf "$MAIN_DIR/data/network"
-  start_daemon "$MAIN_DIR/dockerd.log" dockerd \
+  start_daemon "$MAIN_DIR/dockerd.log" "${OWN_OPT_XINGRIN[@]}" "$(host_opt_xingrin "$MAIN_DIR")" dockerd \
     --host "$MAIN_DOCKER_HOST" \
     --data-root "$MAIN_DIR/data" \
     --exec-root "$MAIN_DIR/exec" \

@@ -7,7 +7,9 @@
 #   - its own sshd on 127.0.1.N:22 (all of 127.0.0.0/8 is loopback), key auth only, whose
 #     sshd_config has `SetEnv DOCKER_HOST=unix://<that daemon's socket>`, so `ssh root@127.0.1.N
 #     docker ...` talks to that host's daemon, as it would on a real remote host.
-# The hosts share this machine's filesystem (e.g. /opt/xingrin): only Docker and SSH are per host.
+#   - its own /opt/xingrin (common.sh, OWN_OPT_XINGRIN): dockerd and sshd share a mount namespace
+#     whose /opt/xingrin is $STATE/workers/worker-N/opt-xingrin, so what a scan or the stage writes
+#     there stays on that host, as on a real one. Everything else of the filesystem is shared.
 
 ensure_worker_daemon() {
   local n=$1 wd sock
@@ -16,16 +18,18 @@ ensure_worker_daemon() {
   [ "${#wd}" -le 60 ] || die "state dir path too long for unix sockets: $wd (set XINGRIN_SANDBOX_DIR shorter)"
   ensure_bridge "$(worker_bridge "$n")" "$(worker_bridge_cidr "$n")"
   if docker_worker "$n" version >/dev/null 2>&1; then
+    same_mount_namespace "$(cat "$wd/dockerd.pid")" $$ &&
+      die "$(worker_name "$n"): dockerd runs without a /opt/xingrin of its own (started by an older up.sh): run down.sh, then up.sh"
     log "$(worker_name "$n"): dockerd already running"
     return 0
   fi
-  mkdir -p "$wd/data" "$wd/exec"
+  mkdir -p "$wd/data" "$wd/exec" "$(host_opt_xingrin "$wd")"
   rm -f "$sock"
   # Seen here: a worker dockerd restarted on its old network store (after a crash or kill)
   # deletes the MAIN daemon's docker0 at startup. Starting with no network store avoids it;
   # containers that survive get their endpoints recreated on the bridge.
   rm -rf "$wd/data/network"
-  start_daemon "$wd/dockerd.log" dockerd \
+  start_daemon "$wd/dockerd.log" "${OWN_OPT_XINGRIN[@]}" "$(host_opt_xingrin "$wd")" dockerd \
     --host "unix://$sock" \
     --data-root "$wd/data" \
     --exec-root "$wd/exec" \
@@ -76,8 +80,11 @@ ensure_worker_sshd() {
   [ -f "$wd/ssh_host_ed25519_key" ] ||
     ssh-keygen -q -t ed25519 -N '' -C "$(worker_name "$n")" -f "$wd/ssh_host_ed25519_key"
   if pid_alive "$wd/sshd.pid" "$cfg"; then
-    log "$(worker_name "$n"): sshd already running on $addr:$(cat "$wd/ssh.port")"
-    return 0
+    if same_mount_namespace "$(cat "$wd/sshd.pid")" "$(cat "$wd/dockerd.pid")"; then
+      log "$(worker_name "$n"): sshd already running on $addr:$(cat "$wd/ssh.port")"
+      return 0
+    fi
+    stop_pidfile "$wd/sshd.pid" sshd "$(worker_name "$n") sshd (in another mount namespace than its dockerd)"
   fi
   port=$(choose_ssh_port "$n")
   [ "$port" = "$SSH_PORT_WANTED" ] ||
@@ -104,7 +111,8 @@ CFG
   /usr/sbin/sshd -t -f "$cfg" || die "invalid sshd config $cfg"
   echo "$port" >"$wd/ssh.port"
   # sshd daemonizes itself and writes PidFile; -E sends its log to a file.
-  /usr/sbin/sshd -f "$cfg" -E "$wd/sshd.log" </dev/null 9>&- ||
+  # In its dockerd's mount namespace: sessions see this host's /opt/xingrin.
+  in_mount_namespace_of "$(cat "$wd/dockerd.pid")" /usr/sbin/sshd -f "$cfg" -E "$wd/sshd.log" </dev/null 9>&- ||
     { tail -n 20 "$wd/sshd.log" >&2; die "sshd for $(worker_name "$n") failed to start"; }
   wait_until 10 "sshd on $addr:$port" bash -c "exec 3<>/dev/tcp/$addr/$port" ||
     { tail -n 20 "$wd/sshd.log" >&2; die "sshd for $(worker_name "$n") does not listen on $addr:$port"; }

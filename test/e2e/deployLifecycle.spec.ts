@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, scanTargets, serviceContainer, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
@@ -83,6 +84,12 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.strictEqual(health.status, 200);
         assert.deepStrictEqual(JSON.parse(health.body), { status: "ok" });
         await assertFleetAt("v1.1.0");
+        // XingRin's directories, in each host's own /opt/xingrin (the sandbox gives each its own).
+        const made = (dir: string) => fs.readdirSync(dir).sort();
+        assert.deepStrictEqual(made(fleet.mainOptXingrinDir), ["fingerprints", "logs", "nuclei-repos", "results", "wordlists"]);
+        for (const worker of fleet.workers) {
+            assert.deepStrictEqual(made(worker.optXingrinDir), ["fingerprints", "logs", "results", "wordlists"], worker.name);
+        }
     });
 
     it("2. a preview right after an up reports no changes", async () => {

@@ -34,6 +34,10 @@ const cases: Array<[string, StackConfig, string]> = [
         '"0.0.0.0" (every interface), "127.0.0.1" (this host only), "::" or the address of one interface'],
     ["dataDir", { dataDir: "xingrin" },
         'dataDir "xingrin" is a relative path, which would depend on the directory Pulumi runs in; use an absolute path such as "/opt/xingrin"'],
+    ["dataDir (not /opt/xingrin)", { dataDir: "/srv/xingrin" },
+        'dataDir "/srv/xingrin" is not /opt/xingrin: XingRin mounts /opt/xingrin into each scan container on every host whatever ' +
+        "this says, so scan results and logs would land where nothing reads them. Remove the setting (`pulumi config rm dataDir`; " +
+        "the default is /opt/xingrin), and put a bigger disk at /opt/xingrin if that is the reason"],
     ["tlsCertDir", { tlsCertDir: "/opt/xingrin/ssl/" }, 'tlsCertDir "/opt/xingrin/ssl/" is not a normalized path; use "/opt/xingrin/ssl"'],
     ["buildSource", { workers: [], buildSource: "../xingrin" }, 'buildSource "../xingrin" is a relative path, which would depend on the ' +
         'directory Pulumi runs in; use an absolute path such as "/home/me/src/xingrin"'],
