@@ -48,6 +48,7 @@ const main = new MainServer("main-server", {
     databasePassword: fleet.secrets.databasePassword,
     djangoSecretKey: fleet.secrets.djangoSecretKey,
     workerApiKey: fleet.secrets.workerApiKey,
+    serverExtraEnv: fleet.secrets.serverExtraEnv,
     stack,
     staged: stage.staged,
     keepVersions: fleet.keepVersions,

@@ -2,6 +2,7 @@ import { ConfigError } from "../config/errors";
 import { validateHost } from "../config/hosts";
 import { validateImageTag } from "../config/imageTag";
 import { LOCAL_DATABASE_HOST } from "../config/read";
+import { PROGRAM_ENV_KEYS, SERVER_EXTRA_ENV_KEY } from "../config/serverExtraEnv";
 import { NETWORK_NAME } from "../components/mainServer";
 import { SERVER_PORT } from "../components/serverEnvironment";
 import { EnvFile, envValue, requireKeys } from "./envFile";
@@ -152,6 +153,7 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     set("databasePassword", dotenv.DB_PASSWORD, from("DB_PASSWORD"), true);
     set("djangoSecretKey", dotenv.DJANGO_SECRET_KEY, from("DJANGO_SECRET_KEY"), true);
     set("workerApiKey", dotenv.WORKER_API_KEY, from("WORKER_API_KEY"), true);
+    planExtraEnv(env, set, notes);
 
     // What the takeover itself needs: whose containers give way, and the network to import.
     if (inventory.composeProject === undefined) {
@@ -251,6 +253,31 @@ function planLocalDatabase(
             "on databasePort, and XingRin's server connects to that port too. Make them agree in docker/.env, `docker compose up -d`, then adopt");
     }
     set("databaseBindAddress", published.hostIp || "0.0.0.0", `port ${POSTGRES_PORT} of ${postgres.name}`);
+}
+
+/**
+ * Every other .env key goes to the server as it is (serverExtraEnv), because XingRin's server reads
+ * the whole file: LOG_LEVEL, SCAN_RETENTION_DAYS, CSRF_TRUSTED_ORIGINS, ADMIN_PASSWORD, … A value that
+ * refers to another variable (`${X}`) is what compose would expand, so it is named and left out.
+ */
+function planExtraEnv(env: EnvFile, set: (key: string, value: string, source: string, secret?: boolean) => void, notes: string[]): void {
+    const handled = new Set<string>([...REQUIRED_ENV_KEYS, ...Object.keys(PROGRAM_ENV_KEYS)]);
+    const extra: Record<string, string> = {};
+    const referring: string[] = [];
+    for (const [key, entry] of env.entries) {
+        if (handled.has(key)) continue;
+        if (entry.interpolated) referring.push(key);
+        else extra[key] = entry.value;
+    }
+    const keys = Object.keys(extra);
+    if (keys.length > 0) {
+        set(SERVER_EXTRA_ENV_KEY, JSON.stringify(extra), `.env ${keys.join(", ")}`, true);
+        notes.push(`passed to the server as they are (${SERVER_EXTRA_ENV_KEY}): ${keys.join(", ")}`);
+    }
+    if (referring.length > 0) {
+        notes.push(`not carried, because their values refer to other variables: ${referring.join(", ")}; ` +
+            `set each with \`pulumi config set --secret --path '${SERVER_EXTRA_ENV_KEY}.<KEY>' <value>\` if the server needs it`);
+    }
 }
 
 /** Settings XingRin reads from .env that the program fixes: a different value in .env changes at the takeover. */

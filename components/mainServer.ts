@@ -37,6 +37,8 @@ export interface MainServerArgs {
     readonly databasePassword: pulumi.Output<string>;
     readonly djangoSecretKey: pulumi.Output<string>;
     readonly workerApiKey: pulumi.Output<string>;
+    /** The rest of XingRin's .env, for the server. */
+    readonly serverExtraEnv: pulumi.Output<Record<string, string>>;
     /** "<project>/<stack>", for the containers' labels. */
     readonly stack: string;
     /** Resolves once the whole fleet is staged (phase 1 succeeded on every host). */
@@ -223,6 +225,7 @@ export class MainServer extends pulumi.ComponentResource {
                 databasePassword: args.databasePassword,
                 djangoSecretKey: args.djangoSecretKey,
                 workerApiKey: args.workerApiKey,
+                extraEnv: args.serverExtraEnv,
             }),
             volumes: [
                 { hostPath: settings.dataDir, containerPath: settings.dataDir },
@@ -237,7 +240,7 @@ export class MainServer extends pulumi.ComponentResource {
             dependsOn: backing,
         });
 
-        this.workerIds = pulumi.output({});
+        this.workerIds = pulumi.output<Record<string, string>>({});
         if (args.workers.length > 0) {
             const records = new command.local.Command(`${name}-worker-records`, {
                 create: workerRecordsScript({

@@ -19,6 +19,8 @@ export interface ServerEnvironmentArgs {
     databasePassword: pulumi.Output<string>;
     djangoSecretKey: pulumi.Output<string>;
     workerApiKey: pulumi.Output<string>;
+    /** Other .env settings, passed as they are (serverExtraEnv; none of the keys set here). */
+    extraEnv: pulumi.Output<Record<string, string>>;
 }
 
 /**
@@ -47,8 +49,9 @@ export function serverEnvironment(args: ServerEnvironmentArgs): pulumi.Output<st
         SCAN_RESULTS_DIR: `${args.dataDir}/results`,
         LOG_DIR: `${args.dataDir}/logs`,
     };
-    return pulumi.all([args.databasePassword, args.djangoSecretKey, args.workerApiKey])
-        .apply(([databasePassword, djangoSecretKey, workerApiKey]) => toEnvList({
+    return pulumi.all([args.databasePassword, args.djangoSecretKey, args.workerApiKey, args.extraEnv])
+        .apply(([databasePassword, djangoSecretKey, workerApiKey, extraEnv]) => toEnvList({
+            ...extraEnv,
             ...plain,
             DB_PASSWORD: databasePassword,
             DJANGO_SECRET_KEY: djangoSecretKey,

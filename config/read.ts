@@ -12,6 +12,7 @@ import { validateDirectory } from "./paths";
 import { readSecret } from "./secrets";
 import { validateTaskExecutorImage } from "./taskExecutorImage";
 import { readWorkerPasswords } from "./workerPasswords";
+import { readServerExtraEnv } from "./serverExtraEnv";
 import { validateWorkers, WorkerHost } from "./workers";
 
 export const VERSION_FILE = path.join(__dirname, "..", "VERSION");
@@ -72,6 +73,8 @@ export interface FleetSecrets {
     databasePassword: pulumi.Output<string>;
     djangoSecretKey: pulumi.Output<string>;
     workerApiKey: pulumi.Output<string>;
+    /** The rest of XingRin's .env, for the server (serverExtraEnv). */
+    serverExtraEnv: pulumi.Output<Record<string, string>>;
 }
 
 /** The value of DB_HOST that XingRin reads as "the postgres container on this host". */
@@ -141,6 +144,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
             databasePassword: readSecret(config, "databasePassword"),
             djangoSecretKey: readSecret(config, "djangoSecretKey"),
             workerApiKey: readSecret(config, "workerApiKey"),
+            serverExtraEnv: readServerExtraEnv(config),
         },
         workers,
         workerSshPrivateKey: workers.length > 0 ? requireWorkerKey(config) : undefined,

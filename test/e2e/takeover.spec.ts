@@ -61,6 +61,9 @@ describe("taking over an install.sh installation with its data", function () {
         // The installation's own secrets carry on: the database and the registered workers keep working.
         assert.strictEqual(server.env.DB_PASSWORD, secrets.DB_PASSWORD);
         assert.strictEqual(server.env.WORKER_API_KEY, secrets.WORKER_API_KEY);
+        // .env settings the program has no key of its own for are carried (serverExtraEnv).
+        assert.strictEqual(server.env.LOG_LEVEL, "DEBUG");
+        assert.strictEqual(server.env.SCAN_RETENTION_DAYS, "14");
         const agent = inspectContainer(fleet.workers[0].dockerHost, serviceContainer(fleet.workers[0].dockerHost, "agent"));
         assert.ok(agent.imageTags.includes(ref("agent", tag)), `worker-1's agent runs ${agent.imageTags}`);
         assert.strictEqual(agent.env.WORKER_API_KEY, secrets.WORKER_API_KEY);
@@ -91,7 +94,8 @@ describe("taking over an install.sh installation with its data", function () {
             "DB_HOST=postgres", "DB_PORT=5432", "DB_NAME=xingrin", "DB_USER=postgres",
             `DB_PASSWORD=${secrets.DB_PASSWORD}`, "REDIS_HOST=redis", "SERVER_PORT=8888",
             `PUBLIC_HOST=${fleet.publicHost}`, "PUBLIC_PORT=8083", `BIND_ADDRESS=${fleet.bindAddress}`, `DJANGO_SECRET_KEY="${secrets.DJANGO_SECRET_KEY}"`, "DEBUG=False",
-            `WORKER_API_KEY=${secrets.WORKER_API_KEY}`, `DATA_DIR=${fleet.dataDir}`, `TLS_DIR=${fleet.tlsCertDir}`, "",
+            `WORKER_API_KEY=${secrets.WORKER_API_KEY}`, `DATA_DIR=${fleet.dataDir}`, `TLS_DIR=${fleet.tlsCertDir}`,
+            "LOG_LEVEL=DEBUG", "SCAN_RETENTION_DAYS=14", "",
         ].join("\n"), { mode: 0o600 });
         compose(["up", "--detach"]);
         // 2. Data in its database, once its server has migrated the schema.

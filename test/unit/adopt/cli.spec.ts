@@ -51,10 +51,10 @@ describe("adopt CLI", () => {
             ["databasePort", "5432"], ["databaseName", "xingrin"], ["databaseUser", "postgres"],
             ["postgresVolume", "docker_postgres_data"], ["databaseBindAddress", "0.0.0.0"],
             ["databasePassword", "[secret]"], ["djangoSecretKey", "[secret]"], ["workerApiKey", "[secret]"],
-            ["takeoverComposeProject", "docker"], ["takeoverNetworkId", "3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c"],
+            ["serverExtraEnv", "[secret]"], ["takeoverComposeProject", "docker"], ["takeoverNetworkId", "3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c"],
         ]);
         assert.strictEqual(out[out.length - 1],
-            "--dry-run: nothing was set. Without --dry-run, adopt sets these 21 keys (3 as secrets) on stack prod.");
+            "--dry-run: nothing was set. Without --dry-run, adopt sets these 22 keys (4 as secrets) on stack prod.");
         assertNoSecretShown();
     });
 
@@ -81,14 +81,17 @@ describe("adopt CLI", () => {
             "pulumi config set databasePassword --secret --raw --stack prod",
             "pulumi config set djangoSecretKey --secret --raw --stack prod",
             "pulumi config set workerApiKey --secret --raw --stack prod",
+            "pulumi config set serverExtraEnv --secret --raw --stack prod",
             "pulumi config set takeoverComposeProject docker --stack prod",
             "pulumi config set takeoverNetworkId 3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c --stack prod",
         ]);
-        assert.deepStrictEqual(pulumi.commands.filter(command => command.stdin !== undefined).map(command => command.stdin), SECRET_VALUES);
-        assert.deepStrictEqual([...pulumi.secrets], ["databasePassword", "djangoSecretKey", "workerApiKey"]);
+        const stdin = pulumi.commands.filter(command => command.stdin !== undefined).map(command => command.stdin);
+        assert.deepStrictEqual(stdin.slice(0, 3), SECRET_VALUES);
+        assert.deepStrictEqual(JSON.parse(stdin[3]!).LOG_LEVEL, "DEBUG", "the other .env keys, as one secret object");
+        assert.deepStrictEqual([...pulumi.secrets], ["databasePassword", "djangoSecretKey", "workerApiKey", "serverExtraEnv"]);
         assert.strictEqual(pulumi.config.databasePassword, SECRET_VALUES[0]);
         assert.deepStrictEqual(out.slice(-2), [
-            "Set 21 keys on stack prod (3 as secrets). Review the takeover with:",
+            "Set 22 keys on stack prod (4 as secrets). Review the takeover with:",
             "  pulumi preview --stack prod --diff",
         ]);
         assertNoSecretShown();

@@ -44,6 +44,8 @@ describe("adopt: reading docker/.env", () => {
                 IMAGE_TAG: "v1.5.8",
                 RESULTS_DIR: "/opt/xingrin/results",
                 LOGS_DIR: "/opt/xingrin/logs",
+                LOG_LEVEL: "DEBUG",
+                SCAN_RETENTION_DAYS: "14",
             });
             assert.strictEqual(env.entries.get("DB_HOST")!.line, 7);
         });

@@ -46,7 +46,7 @@ function settingsOf(plan: AdoptionPlan): Array<[string, string, boolean]> {
 const REFUSED = `cannot adopt the XingRin installation on ${HOST}:\n  - `;
 
 describe("adopt: from .env and containers to stack config", () => {
-    it("maps a typical install.sh installation to every key, the three secrets marked secret", async () => {
+    it("maps a typical install.sh installation to every key, the secrets marked secret, every other .env key carried", async () => {
         const plan = planAdoption(env(), await inventory(), OPTIONS);
         assert.deepStrictEqual(settingsOf(plan), [
             ["imageTag", "v1.5.8", false],
@@ -68,12 +68,14 @@ describe("adopt: from .env and containers to stack config", () => {
             ["databasePassword", SECRET_VALUES[0], true],
             ["djangoSecretKey", SECRET_VALUES[1], true],
             ["workerApiKey", SECRET_VALUES[2], true],
+            ["serverExtraEnv", JSON.stringify({ RESULTS_DIR: "/opt/xingrin/results", LOGS_DIR: "/opt/xingrin/logs", LOG_LEVEL: "DEBUG", SCAN_RETENTION_DAYS: "14" }), true],
             ["takeoverComposeProject", "docker", false],
             ["takeoverNetworkId", "3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c", false],
         ]);
         assert.deepStrictEqual(plan.notes, [
             "the TLS certificate is in the XingRin checkout (/root/xingrin/docker/nginx/ssl): keep it there, or copy it to " +
                 "/opt/xingrin/ssl and set tlsCertDir, before retiring the checkout",
+            "passed to the server as they are (serverExtraEnv): RESULTS_DIR, LOGS_DIR, LOG_LEVEL, SCAN_RETENTION_DAYS",
             "also on xingrin_network: eager_tesla (scans in progress?): wait for them to finish before the takeover",
         ]);
     });
@@ -169,6 +171,7 @@ describe("adopt: from .env and containers to stack config", () => {
                 "hand out docker.io/yyhuni/xingrin-worker:v1.5.8, the worker image beside the others",
             "the TLS certificate is in the XingRin checkout (/root/xingrin/docker/nginx/ssl): keep it there, or copy it to " +
                 "/opt/xingrin/ssl and set tlsCertDir, before retiring the checkout",
+            "passed to the server as they are (serverExtraEnv): RESULTS_DIR, LOGS_DIR, LOG_LEVEL, SCAN_RETENTION_DAYS",
             `${INSTALL_ENV} sets DEBUG=True; the program runs the server with DEBUG=False`,
             "not running: xingrin-agent (exited); the takeover starts the program's containers in their place",
             "also on xingrin_network: eager_tesla (scans in progress?): wait for them to finish before the takeover",
