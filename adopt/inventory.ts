@@ -12,7 +12,7 @@ export const COMPOSE_WORKING_DIR_LABEL = "com.docker.compose.project.working_dir
 /** Where the postgres image keeps its data; the volume mounted here is the one to keep. */
 export const POSTGRES_DATA_PATH = "/var/lib/postgresql/data";
 /** XingRin's data directory inside the server (results, logs, fingerprints, wordlists). */
-export const XINGRIN_DATA_PATH = "/opt/xingrin";
+export { XINGRIN_DATA_DIR as XINGRIN_DATA_PATH } from "../config/read";
 /** Where nginx reads its TLS certificate. */
 export const NGINX_TLS_PATH = "/etc/nginx/ssl";
 

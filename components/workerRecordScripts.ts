@@ -1,4 +1,5 @@
 import { WorkerHost } from "../config/workers";
+import { SERVER_PORT } from "./serverEnvironment";
 import { shellQuote } from "./workerScripts";
 
 /**
@@ -89,7 +90,7 @@ function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number
             "ssh_port=int(e['XINGRIN_WORKER_PORT']), username=e['XINGRIN_WORKER_USER'], password=e['XINGRIN_WORKER_PASSWORD'], is_local=False)",
     ].join("\n");
     return [
-        `XINGRIN_WORKER_PASSWORD="$${password}" docker exec -e SERVER_URL=http://localhost:${8888}`,
+        `XINGRIN_WORKER_PASSWORD="$${password}" docker exec -e SERVER_URL=http://localhost:${SERVER_PORT}`,
         `-e XINGRIN_WORKER_ID="$id_${i}" -e XINGRIN_WORKER_IP=${shellQuote(worker.address)} -e XINGRIN_WORKER_PORT=${worker.port}`,
         `-e XINGRIN_WORKER_USER=${shellQuote(worker.user)} -e XINGRIN_WORKER_PASSWORD`,
         shellQuote(args.server), "python manage.py shell -c", shellQuote(python),
@@ -108,7 +109,7 @@ export function workerRecordsScript(args: WorkerRecordsArgs): string {
     const lines = ["set -eu", 'err=$(mktemp) && trap \'rm -f "$err"\' EXIT'];
     args.workers.forEach((_, i) => lines.push(`IFS= read -r XINGRIN_WORKER_PASSWORD_${i} || true`, `export XINGRIN_WORKER_PASSWORD_${i}`));
     const register = "exec curl -sS --fail-with-body -m 20 -X POST -H 'Content-Type: application/json' " +
-        "-H \"X-Worker-API-Key: $WORKER_API_KEY\" --data \"$1\" http://localhost:8888/api/workers/register/";
+        `-H "X-Worker-API-Key: $WORKER_API_KEY" --data "$1" http://localhost:${SERVER_PORT}/api/workers/register/`;
     args.workers.forEach((worker, i) => {
         const body = JSON.stringify({ name: worker.name, is_local: false });
         lines.push(

@@ -164,13 +164,12 @@ export const XINGRIN_DATA_DIR = "/opt/xingrin";
 export function requireXingrinDataDir(dataDir: string): string {
     if (dataDir !== XINGRIN_DATA_DIR) {
         throw new ConfigError(
-            `dataDir ${JSON.stringify(dataDir)} is not ${XINGRIN_DATA_DIR}: XingRin mounts ${XINGRIN_DATA_PATH_NOTE} on every host ` +
+            `dataDir ${JSON.stringify(dataDir)} is not ${XINGRIN_DATA_DIR}: XingRin mounts ${XINGRIN_DATA_DIR} into each scan container on every host ` +
             "whatever this says, so scan results and logs would land where nothing reads them. Remove the setting " +
             `(\`pulumi config rm dataDir\`; the default is ${XINGRIN_DATA_DIR}), and put a bigger disk at ${XINGRIN_DATA_DIR} if that is the reason`);
     }
     return dataDir;
 }
-const XINGRIN_DATA_PATH_NOTE = "/opt/xingrin into each scan container";
 
 /** At least 2: a rollback goes to the previous version, which must still be on every host. */
 export function readKeepVersions(config: pulumi.Config): number {
