@@ -17,6 +17,7 @@ import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeo
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
 import { WorkerHost } from "../config/workers";
+import { adminAccountScript } from "./adminAccount";
 import { holdAgentUpdatesScript, parseWorkerIds, RecordsDatabase, workerRecordsScript } from "./workerRecordScripts";
 
 /** A container's name: versioned ones carry the tag (xingrin-server-v1.2.0), in-place ones do not. */
@@ -239,6 +240,14 @@ export class MainServer extends pulumi.ComponentResource {
             },
             dependsOn: backing,
         });
+
+        new command.local.Command(`${name}-admin-account`, {
+            create: adminAccountScript(containerName("server", "versioned", args.imageTag)),
+            environment: { DOCKER_HOST: settings.dockerHost },
+            addPreviousOutputInEnv: false,
+            // For every new server container: a fresh or restored database gets its login back.
+            triggers: [server.id],
+        }, { parent: this, dependsOn: [server] });
 
         this.workerIds = pulumi.output<Record<string, string>>({});
         if (args.workers.length > 0) {

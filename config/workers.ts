@@ -56,6 +56,11 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
             `${label}: address ${JSON.stringify(address)} is a host name, but XingRin keeps an IP address in its worker ` +
             "record (worker_node.ip_address) and starts scans by connecting to it: use the host's IP address, for example \"10.0.0.5\"");
     }
+    if (isLoopbackOrUnspecified(address)) {
+        throw new ConfigError(
+            `${label}: address ${address} is not reachable from XingRin's server: it connects to each worker from inside its ` +
+            "container, where a loopback address is the container itself: use the worker's address on your network, for example \"10.0.0.5\"");
+    }
     const port = fields.port ?? 22;
     if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
         throw new ConfigError(`${label}: port ${JSON.stringify(port)} is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)`);
@@ -104,6 +109,16 @@ function editDistance(a: string, b: string): number {
         previous = current;
     }
     return previous[b.length];
+}
+
+/** 127.0.0.0/8, ::1, 0.0.0.0 and ::, in any spelling net.isIP accepts. */
+function isLoopbackOrUnspecified(address: string): boolean {
+    if (net.isIPv4(address)) return address.startsWith("127.") || address === "0.0.0.0";
+    const blocks = new net.BlockList();
+    blocks.addAddress("::1", "ipv6");
+    blocks.addAddress("::", "ipv6");
+    blocks.addSubnet("::ffff:127.0.0.0", 104, "ipv6");
+    return blocks.check(address, "ipv6");
 }
 
 function rejectDuplicates(hosts: WorkerHost[], field: "name" | "address"): void {

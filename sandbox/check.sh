@@ -41,6 +41,7 @@ cleanup() {
   # shellcheck disable=SC2086
   [ -z "$ids" ] || docker_main rm -f $ids >/dev/null 2>&1 || true
   docker_main network rm "$NET" >/dev/null 2>&1 || true
+  rm -f "${JAR:-}"
   docker_main volume rm "$VOL" >/dev/null 2>&1 || true
   imgs=$(comm -13 <(echo "$images_before" | sort) \
            <(docker_main images --format '{{.Repository}}:{{.Tag}}' | grep "^$REGISTRY_ADDR/" | sort) || true)
@@ -110,13 +111,26 @@ check_out "nginx is the real nginx and adds X-Powered-By" '^Server: nginx/.*X-Po
 check_out "plain HTTP on 8083 is redirected (301) to https" '^301 https://127\.0\.0\.1:'"$PORT"'/api/health/$' \
   curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$PORT/api/health/"
 check_out "TLS 1.1 is refused" 'alert|error|failure' curl -sS "${CA[@]}" --tls-max 1.1 "$URL/api/health/"
-check_out "GET /api/system/version/ via nginx reports $V1" "\"version\":\"$V1\".*\"imageTag\":\"$V1\"" \
-  curl -fsS "${CA[@]}" "$URL/api/system/version/"
+JAR=$(mktemp)   # the session cookie of the logins below
+check_out "[§9 session routes] GET /api/system/version/ needs a login: 403 without one" '^403$' \
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" "$URL/api/system/version/"
+check_out "[§4 init_admin] the server's start makes no account: admin/admin is refused" '^401$' \
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" -H 'Content-Type: application/json' -d '{"username":"admin","password":"admin"}' "$URL/api/auth/login/"
+check_out "[§4 init_admin] manage.py init_admin makes admin with ADMIN_PASSWORD" 'admin user created' \
+  docker_main exec -e ADMIN_PASSWORD=check-admin $P-server python manage.py init_admin
+check_out "[§4 init_admin] ... once: a second run keeps the account as it is" 'admin user exists' \
+  docker_main exec $P-server python manage.py init_admin
+check_out "[§9 login] a wrong password is answered 401" '^401$' \
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" -H 'Content-Type: application/json' -d '{"username":"admin","password":"admin"}' "$URL/api/auth/login/"
+check_out "[§9 login] admin logs in and gets a session cookie" '"user" : \{"id" : [0-9]+, "username" : "admin"' \
+  curl -fsS "${CA[@]}" -c "$JAR" -H 'Content-Type: application/json' -d '{"username":"admin","password":"check-admin"}' "$URL/api/auth/login/"
+check_out "GET /api/system/version/ via nginx, logged in, reports $V1" "\"version\":\"$V1\".*\"imageTag\":\"$V1\"" \
+  curl -fsS "${CA[@]}" -b "$JAR" "$URL/api/system/version/"
 check_out "GET / via nginx -> frontend shows $V1" "$V1" curl -fsS "${CA[@]}" "$URL/"
 check_out "unknown API path answers 404 through nginx" '^404$' \
   curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" "$URL/api/does-not-exist/"
 check_out "POST /api/scans/ stores a row through nginx and the server" '"target" : "check.example.com"' \
-  curl -fsS "${CA[@]}" -X POST -H 'Content-Type: application/json' -d '{"target":"check.example.com"}' "$URL/api/scans/"
+  curl -fsS "${CA[@]}" -b "$JAR" -X POST -H 'Content-Type: application/json' -d '{"target":"check.example.com"}' "$URL/api/scans/"
 
 echo "# workers: registration, heartbeat and the agent updater (contract §6-7)"
 KEY=(-H 'X-Worker-API-Key: check-key')
@@ -124,7 +138,7 @@ api() { docker_main exec $P-server curl -sS "$@"; }
 db() { docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc "$1"; }
 check_out "[§3 WORKER_API_KEY] a worker endpoint without the key is refused" '^403$' \
   api -o /dev/null -w '%{http_code}' http://localhost:8888/api/workers/config/
-check_out "[§9 HTTP surface] the worker list is a session route: 403 without a login" '^403$' \
+check_out "[§9 session routes] the worker list is a session route: 403 without a login" '^403$' \
   api -o /dev/null -w '%{http_code}' http://localhost:8888/api/workers/
 check_out "[§6 task-container bootstrap] a local task finds the database at postgres" '"db" : \{"host" : "postgres"' \
   api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=true'
@@ -160,9 +174,24 @@ check_out "[§7 server-side updater] without it, the remote worker goes to updat
   api "${KEY[@]}" -X POST -d '{"version":"'$V2'"}' "http://localhost:8888/api/workers/$remote/heartbeat/"
 check_out "... its status is updating (XingRin dispatches nothing to it)" '^(updating|outdated)$' \
   db "SELECT status FROM worker_node WHERE id = $remote"
-check_out "worker runs a task command (python -m ...)" 'task done' \
-  docker_main run --rm --network "$NET" -e STANDIN_TASK_SECONDS=0 "$PREFIX/xingrin-worker:$V1" \
-  sh -c "python -m apps.scan.scripts.run_initiate_scan --scan_id=1"
+check_out "[§6 choosing a worker] GET /api/workers/ shows updating as XingRin does: by the load key (online)" '"name":"check-ssh"[^}]*"status":"online"' \
+  curl -fsS "${CA[@]}" -b "$JAR" "$URL/api/workers/"
+# A scan task as the dispatcher starts it on a local worker, its /opt/xingrin a directory here.
+TASK_DIR=$(mktemp -d); mkdir -p "$TASK_DIR/results" "$TASK_DIR/logs"
+scan=$(db "SELECT id FROM scan WHERE target = 'check.example.com'")
+task() { docker_main run --rm --network "$NET" -e SERVER_URL=http://server:8888 -e IS_LOCAL=true "$@" \
+  -v "$TASK_DIR:/opt/xingrin" "$PREFIX/xingrin-worker:$V1" sh -c "python -m apps.scan.scripts.run_initiate_scan --scan_id=$scan --target_name=check.example.com --scan_workspace_dir=/opt/xingrin/results/scan_check >> /opt/xingrin/logs/container_run_initiate_scan.log 2>&1"; }
+task_outcome() { if task "$@" >/dev/null 2>&1; then echo completed; else echo failed; fi; }
+scan_status_after_task() { task "$@" >/dev/null 2>&1; db "SELECT status FROM scan WHERE id = $scan"; }
+check_out "[§6 task-container bootstrap] a task without WORKER_API_KEY is refused by the configuration center and fails" '^failed$' \
+  task_outcome
+check_out "[§6 task-container bootstrap] with the key it reads the database from it, connects and completes the scan" '^completed$' \
+  scan_status_after_task -e WORKER_API_KEY=check-key
+check_out "[§6 results] its results land in the workspace, on the mounted /opt/xingrin" '"target": "check\.example\.com"' \
+  cat "$TASK_DIR/results/scan_check/result.json"
+check_out "[§6 dispatch] its log is what the dispatcher's redirection keeps" 'scan .* completed' \
+  cat "$TASK_DIR/logs/container_run_initiate_scan.log"
+rm -rf "$TASK_DIR"
 
 echo "# postgres keeps its cluster across a replacement; the server's migrations move it forward"
 cluster=$(docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT system_identifier FROM pg_control_system()')
@@ -196,7 +225,7 @@ wait_until 30 "server $V2 healthy" healthy $P-server || true
 docker_main kill -s HUP $P-nginx >/dev/null   # the server's address changed: nginx's reload resolves it again
 sleep 1
 check_out "the $V2 server migrated the table and still reads the row" '"target" : "check\.example\.com"' \
-  curl -fsS "${CA[@]}" "$URL/api/scans/"
+  curl -fsS "${CA[@]}" -b "$JAR" "$URL/api/scans/"
 docker_main rm -f $P-server >/dev/null
 run --name $P-server --network-alias server -e IMAGE_TAG=$V1 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V1"
@@ -204,7 +233,7 @@ wait_until 30 "server $V1 healthy" healthy $P-server || true
 docker_main kill -s HUP $P-nginx >/dev/null
 sleep 1
 check_out "a $V1 server cannot read the $V2 schema (a rollback across the migration)" '^500$' \
-  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" "$URL/api/scans/"
+  curl -s -o /dev/null -w '%{http_code}' "${CA[@]}" -b "$JAR" "$URL/api/scans/"
 
 echo "# remote workers over SSH"
 for n in $(seq 1 "$(jq '.workers | length' "$FLEET_JSON")"); do
@@ -212,8 +241,18 @@ for n in $(seq 1 "$(jq '.workers | length' "$FLEET_JSON")"); do
   check_out "$name: ssh docker info talks to its own daemon" "^$(worker_dir "$n")/data\$" \
     ssh_worker "$n" 'docker info --format "{{.DockerRootDir}}"'
   check "$name: docker pull $PREFIX/xingrin-worker:$V1" ssh_worker "$n" "docker pull -q $PREFIX/xingrin-worker:$V1"
-  check_out "$name: worker task runs there" 'task done' \
-    ssh_worker "$n" "docker run --rm -e STANDIN_TASK_SECONDS=0 $PREFIX/xingrin-worker:$V1 sh -c 'python -m apps.scan.x'"
+  # What XingRin's dispatcher does: from a container on the main server, a password login (the
+  # record's) at the worker's address, whose docker is that host's own.
+  check_out "[§6 dispatch] $name: a container on the main server logs in with the worker's password and reaches its daemon" "^$(worker_dir "$n")/data\$" \
+    docker_main run --rm -e SSHPASS="$(jq -r ".workers[$((n - 1))].xingrinPassword" "$FLEET_JSON")" "$PREFIX/xingrin-server:$V1" \
+      sshpass -e ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o PreferredAuthentications=password \
+      -o PubkeyAuthentication=no -o ConnectTimeout=10 -p "$(jq -r ".workers[$((n - 1))].port" "$FLEET_JSON")" \
+      "root@$(jq -r ".workers[$((n - 1))].address" "$FLEET_JSON")" 'docker info --format "{{.DockerRootDir}}"'
+  check_out "[§6 dispatch] $name: a wrong password is refused" 'Permission denied' \
+    docker_main run --rm -e SSHPASS=wrong "$PREFIX/xingrin-server:$V1" \
+      sshpass -e ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o PreferredAuthentications=password \
+      -o PubkeyAuthentication=no -o ConnectTimeout=10 -p "$(jq -r ".workers[$((n - 1))].port" "$FLEET_JSON")" \
+      "root@$(jq -r ".workers[$((n - 1))].address" "$FLEET_JSON")" true
 done
 
 echo "$passed passed, $failed failed"

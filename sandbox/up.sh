@@ -3,7 +3,7 @@
 #   - the MAIN Docker daemon: the sandbox's own, on $STATE/main/docker.sock (never the machine's),
 #   - a registry on 127.0.0.1:5000 holding stand-in XingRin images v1.1.0 and v1.2.0
 #     (127.0.0.1:5000/yyhuni/xingrin-<service>:<tag>) and 127.0.0.1:5000/library/redis:7-alpine,
-#   - worker hosts worker-N = sshd on 127.0.1.N:22 + its own Docker daemon.
+#   - worker hosts worker-N = sshd on 10.200.N.1:22 (its bridge) + its own Docker daemon.
 # Writes $STATE/sandbox.json describing it. Idempotent: re-running only fixes what is missing.
 # Everything it creates lives under $STATE and publishes only on loopback. It refuses to start
 # where a XingRin it did not create runs or holds data (lib/guard.sh; exit code 3).

@@ -40,12 +40,15 @@ SSH_KEY=$SSH_DIR/id_ed25519
 KNOWN_HOSTS=$SSH_DIR/known_hosts
 FLEET_JSON=$STATE/sandbox.json
 
-# Per-worker naming. Worker N (1-based): loopback address 127.0.1.N, bridge xr-wN with
-# 10.200.N.1/24, and its own default address pool so networks it creates never overlap
-# the main daemon's (all daemons share this host's routing table).
+# Per-worker naming. Worker N (1-based): bridge xr-wN with 10.200.N.1/24, its own default address
+# pool so networks it creates never overlap the main daemon's (all daemons share this host's
+# routing table), and its address 10.200.N.1 (the bridge's own): sshd listens there, so both the
+# deployment (from this machine) and XingRin's server (from a container on the main bridge, over
+# the host's routing) reach the worker at the one address its record holds, as on a real fleet.
+# A loopback address would not do: inside the server's container it is the container itself.
 worker_name()    { echo "worker-$1"; }
 worker_dir()     { echo "$STATE/workers/worker-$1"; }
-worker_addr()    { echo "127.0.1.$1"; }
+worker_addr()    { local cidr; cidr=$(worker_bridge_cidr "$1"); echo "${cidr%/*}"; }
 worker_bridge()  { echo "xr-w$1"; }
 worker_bridge_cidr() { echo "10.200.$1.1/24"; }
 worker_pool()    { echo "10.$((200 + $1)).0.0/16"; }

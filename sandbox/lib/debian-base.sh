@@ -17,7 +17,8 @@ DEBIAN_BASE_PACKAGES=(
   nginx                                # XingRin's public entry (TLS on 8083)
   curl                                 # XingRin's server healthcheck runs curl
   busybox-static                       # httpd and nc for the server stand-in's small API
-  openssh-client sshpass               # the server stand-in's agent updater: SSH with a stored password
+  openssh-client sshpass               # the server stand-in's dispatcher and agent updater: SSH with a stored password
+  jq                                   # JSON for the server's dispatcher and the worker's task bootstrap
 )
 # Removed after the install: no test needs them, and LLVM alone is 110 MB.
 DEBIAN_BASE_SLIM=(

@@ -2,11 +2,11 @@
 # Step: the stand-in XingRin images, built locally and pushed to the sandbox registry.
 #
 # Nothing can be pulled from Docker Hub here, so every image is built here, of two kinds:
-#  - postgres, redis, nginx, the server and the agent (DEBIAN_SERVICES; the agent for Debian's
-#    curl, which speaks the TLS nginx serves, as XingRin's agent's curl does) use the shared
-#    Debian base of lib/debian-base.sh, plus one layer of the files below (docker commit);
-#  - frontend and worker are Debian's static busybox plus their scripts, one layer
-#    (docker import).
+#  - postgres, redis, nginx, the server, the agent and the worker (DEBIAN_SERVICES; the agent and
+#    the worker for Debian's curl, which speaks the TLS nginx serves, and the worker for psql: a
+#    scan task connects to XingRin's postgres directly) use the shared Debian base of
+#    lib/debian-base.sh, plus one layer of the files below (docker commit);
+#  - the frontend is Debian's static busybox plus its scripts, one layer (docker import).
 # The files, from sandbox/images/{common,<service>}/, and the config from images/<service>/image.conf:
 #   images/common/commands/* -> /usr/local/bin/   (curl shim; busybox images only, Debian has curl)
 #   images/common/lib/*      -> /usr/local/lib/   (standin.sh helpers)
@@ -26,7 +26,7 @@ IMAGES_SRC=$SANDBOX_ROOT/images
 IMAGE_WORK=$STATE/images
 PROBE_REPO=xingrin-sandbox/probe
 PROBE_TAG=latest
-DEBIAN_SERVICES=(server postgres nginx redis agent)
+DEBIAN_SERVICES=(server postgres nginx redis agent worker)
 
 is_debian_service() { case " ${DEBIAN_SERVICES[*]} " in *" $1 "*) return 0 ;; esac; return 1; }
 

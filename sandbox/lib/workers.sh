@@ -4,9 +4,12 @@
 #     cgroup parent) attached to its own pre-created bridge xr-wN. A second daemon started with
 #     --bridge=none deletes the main daemon's docker0, so each gets a bridge we create, and
 #     --iptables=false keeps it from rewriting the main daemon's NAT rules;
-#   - its own sshd on 127.0.1.N:22 (all of 127.0.0.0/8 is loopback), key auth only, whose
-#     sshd_config has `SetEnv DOCKER_HOST=unix://<that daemon's socket>`, so `ssh root@127.0.1.N
-#     docker ...` talks to that host's daemon, as it would on a real remote host.
+#   - its own sshd on 10.200.N.1:22 (its bridge's address, common.sh), whose sshd_config has
+#     `SetEnv DOCKER_HOST=unix://<that daemon's socket>`, so `ssh root@10.200.N.1 docker ...`
+#     talks to that host's daemon, as it would on a real remote host. The deployment logs in with
+#     the sandbox's key; XingRin's dispatcher and agent updater log in with the password its
+#     worker record holds (contract §6-7), which is root's password in this host's own
+#     /etc/shadow (bind-mounted in its mount namespace; the machine's root password is untouched).
 #   - its own /opt/xingrin (common.sh, OWN_OPT_XINGRIN): dockerd and sshd share a mount namespace
 #     whose /opt/xingrin is $STATE/workers/worker-N/opt-xingrin, so what a scan or the stage writes
 #     there stays on that host, as on a real one. Everything else of the filesystem is shared.
@@ -73,6 +76,20 @@ choose_ssh_port() {
   die "no free SSH port for $addr"
 }
 
+# ensure_worker_root_password N: in worker N's mount namespace, /etc/shadow is a copy of the
+# machine's whose root entry has the password the stack gives XingRin for that host
+# (fleet-json.sh, worker_xingrin_password), so password logins work there and nowhere else.
+ensure_worker_root_password() {
+  local n=$1 wd pid hash
+  wd=$(worker_dir "$n"); pid=$(cat "$wd/dockerd.pid")
+  grep -q ' /etc/shadow ' "/proc/$pid/mountinfo" && return 0
+  hash=$(openssl passwd -6 -stdin <<<"$(worker_xingrin_password "$n")") || die "openssl passwd failed"
+  awk -F: -v OFS=: -v hash="$hash" '$1 == "root" { $2 = hash } { print }' /etc/shadow >"$wd/shadow"
+  chmod 600 "$wd/shadow"
+  in_mount_namespace_of "$pid" mount --bind "$wd/shadow" /etc/shadow ||
+    die "$(worker_name "$n"): could not give its mount namespace its own /etc/shadow"
+}
+
 ensure_worker_sshd() {
   local n=$1 wd addr port cfg
   wd=$(worker_dir "$n"); addr=$(worker_addr "$n"); cfg=$wd/sshd_config
@@ -80,12 +97,14 @@ ensure_worker_sshd() {
   [ -f "$wd/ssh_host_ed25519_key" ] ||
     ssh-keygen -q -t ed25519 -N '' -C "$(worker_name "$n")" -f "$wd/ssh_host_ed25519_key"
   if pid_alive "$wd/sshd.pid" "$cfg"; then
-    if same_mount_namespace "$(cat "$wd/sshd.pid")" "$(cat "$wd/dockerd.pid")"; then
+    if same_mount_namespace "$(cat "$wd/sshd.pid")" "$(cat "$wd/dockerd.pid")" &&
+       grep -qx "ListenAddress $addr:$(cat "$wd/ssh.port")" "$cfg" && grep -qx "PasswordAuthentication yes" "$cfg"; then
       log "$(worker_name "$n"): sshd already running on $addr:$(cat "$wd/ssh.port")"
       return 0
     fi
-    stop_pidfile "$wd/sshd.pid" sshd "$(worker_name "$n") sshd (in another mount namespace than its dockerd)"
+    stop_pidfile "$wd/sshd.pid" sshd "$(worker_name "$n") sshd (started by an older up.sh)"
   fi
+  ensure_worker_root_password "$n"
   port=$(choose_ssh_port "$n")
   [ "$port" = "$SSH_PORT_WANTED" ] ||
     warn "$(worker_name "$n"): port $SSH_PORT_WANTED on $addr unusable, sshd uses port $port (see sandbox.json)"
@@ -95,9 +114,10 @@ ListenAddress $addr:$port
 HostKey $wd/ssh_host_ed25519_key
 PidFile $wd/sshd.pid
 AuthorizedKeysFile $SSH_DIR/authorized_keys
-PermitRootLogin prohibit-password
+PermitRootLogin yes
 PubkeyAuthentication yes
-PasswordAuthentication no
+# XingRin's dispatcher and agent updater log in with the worker record's password (paramiko).
+PasswordAuthentication yes
 KbdInteractiveAuthentication no
 UsePAM no
 PrintMotd no

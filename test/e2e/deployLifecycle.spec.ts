@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, scanTargets, serviceContainer, storeScan } from "./support/hosts";
+import { assertScanOnEveryWorker, assertScansBrokenBySchema } from "./support/scans";
+import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
 import { assertWorkersRegistered } from "./support/xingrinWorkers";
@@ -19,8 +20,12 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
     const up = (tag: string) => upAt(e2e, tag);
 
-    /** What every host runs must be exactly `tag`, and the stack outputs must say the same. */
-    async function assertFleetAt(tag: string) {
+    /**
+     * What every host runs must be exactly `tag`, and the stack outputs must say the same; and a
+     * scan runs on every worker, unless the database's schema is ahead of `tag` (after a rollback
+     * across the v1.2.0 migration), where XingRin cannot store one.
+     */
+    async function assertFleetAt(tag: string, schemaAhead = false) {
         for (const service of MAIN_SERVICES) {
             const name = serviceContainer(fleet.dockerHost, service);
             const container = inspectContainer(fleet.dockerHost, name);
@@ -34,9 +39,10 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
         // nginx resolved its upstreams when it started: every request, whichever peer it tries
         // first, must reach the running server at once (an old server's address would be dead).
+        const session = await login(fleet);
         for (let i = 0; i < 10; i++) {
             const started = Date.now();
-            const version = await httpsGet(fleet, "/api/system/version/");
+            const version = await publicRequest(fleet, "GET", "/api/system/version/", undefined, session);
             assert.strictEqual(version.status, 200, version.body);
             assert.ok(version.body.includes(tag), `server reports ${version.body}`);
             assert.ok(Date.now() - started < 1500, `a request through nginx took ${Date.now() - started} ms: a dead upstream peer?`);
@@ -61,6 +67,9 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
         // What XingRin itself must see: each worker remote, online, dispatchable, its agent ours.
         await assertWorkersRegistered(fleet.dockerHost, `xingrin-deploy/${STACK_NAME}`, fleet.workers);
+        // And what it must do: a scan on every worker and on the local one, as the UI starts it.
+        if (schemaAhead) await assertScansBrokenBySchema(fleet);
+        else await assertScanOnEveryWorker(fleet, `xingrin-deploy/${STACK_NAME}`, ref("worker", tag));
     }
 
     before(async function () {
@@ -125,8 +134,10 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
         expected["main-server-hand-over"] = "replace";   // triggered by the new server and frontend
         // Before the switch: the data directories and certificate checked again, and XingRin's agent
-        // updater held for the known workers; after the new server is up, it registers the workers.
+        // updater held for the known workers; after the new server is up, it makes sure of the admin
+        // account and registers the workers.
         expected["main-server-host-preparation"] = "replace";
+        expected["main-server-admin-account"] = "replace";
         expected["main-server-agent-updates-held"] = "replace";
         expected["main-server-worker-records"] = "replace";
         for (const service of ["server", "agent", "frontend"]) {
@@ -178,7 +189,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         const pullsBefore = manifestGets(fleet).length;
         const result = await up("v1.1.0");
         assert.strictEqual(result.summary.result, "succeeded");
-        await assertFleetAt("v1.1.0");
+        await assertFleetAt("v1.1.0", true);
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the rollback asked the registry for images");
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com"]);
     });
@@ -193,7 +204,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         });
         assert.deepStrictEqual(containerIds(), before, "a container was replaced by the failed update");
         await e2e.stack.setConfig("imageTag", { value: "v1.1.0" });
-        await assertFleetAt("v1.1.0");
+        await assertFleetAt("v1.1.0", true);
     });
 
     it("7. `npm run rollback -- --yes` walks back no further than v1.1.0 (rolled back from v1.2.0); forward again is named, and `versions` agrees", async () => {
@@ -205,7 +216,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.match(refused.output, /nothing older to roll back to: v1\.1\.0 is the oldest version on the walk back \(the walk skips v1\.2\.0: rolled back from\)/);
         assert.match(refused.output, /`npm run rollback -- v1\.2\.0 --stack e2e`/);
         assert.strictEqual((await e2e.stack.getConfig("imageTag")).value, "v1.1.0", "a refused rollback changed imageTag");
-        await assertFleetAt("v1.1.0");
+        await assertFleetAt("v1.1.0", true);
 
         const rollback = releaseCli(e2e, ["rollback", "v1.2.0", "--yes"]);
         assert.strictEqual(rollback.status, 0, rollback.output);

@@ -34,6 +34,12 @@ describe("workers validation", () => {
         ["a host name, which XingRin's worker record cannot hold", [{ name: "w1", address: "worker-1.example.com", hostKey: key }],
             'workers[0] ("w1"): address "worker-1.example.com" is a host name, but XingRin keeps an IP address in its worker ' +
             'record (worker_node.ip_address) and starts scans by connecting to it: use the host\'s IP address, for example "10.0.0.5"'],
+        ["a loopback address, which XingRin's server cannot reach from its container", [{ name: "w1", address: "127.0.1.1", hostKey: key }],
+            'workers[0] ("w1"): address 127.0.1.1 is not reachable from XingRin\'s server: it connects to each worker from inside its ' +
+            'container, where a loopback address is the container itself: use the worker\'s address on your network, for example "10.0.0.5"'],
+        ["IPv6 loopback", [{ name: "w1", address: "::1", hostKey: key }],
+            'workers[0] ("w1"): address ::1 is not reachable from XingRin\'s server: it connects to each worker from inside its ' +
+            'container, where a loopback address is the container itself: use the worker\'s address on your network, for example "10.0.0.5"'],
         ["a port out of range", [{ name: "w1", address: "10.0.0.5", port: 70000, hostKey: key }],
             'workers[0] ("w1"): port 70000 is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)'],
         ["a port that is text", [{ name: "w1", address: "10.0.0.5", port: "22", hostKey: key }],

@@ -61,7 +61,7 @@ export function localXingrinImages(host: string): string[] {
         .split("\n").filter(ref => ref.includes("/xingrin-"));
 }
 
-export interface PublicAnswer { status: number; body: string }
+export interface PublicAnswer { status: number; body: string; setCookie: string[] }
 /** Where the sandbox's nginx answers and the certificate it serves (sandbox.json). */
 export interface PublicEntry { publicHost: string; tlsCaFile: string }
 
@@ -69,20 +69,22 @@ export interface PublicEntry { publicHost: string; tlsCaFile: string }
  * One request to XingRin's public entry, nginx on 8083 at the fleet's publicHost over TLS, trusting
  * exactly the sandbox's certificate (sandbox.json's tlsCaFile): certificate checks stay on.
  */
-export function publicRequest(fleet: PublicEntry, method: "GET" | "POST", path: string, body?: unknown): Promise<PublicAnswer> {
+export function publicRequest(fleet: PublicEntry, method: "GET" | "POST", path: string, body?: unknown, cookie?: string): Promise<PublicAnswer> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) };
+    if (cookie !== undefined) headers.Cookie = cookie;
     return new Promise((resolve, reject) => {
         const req = https.request(`https://${fleet.publicHost}:8083${path}`, {
             method,
             ca: fs.readFileSync(fleet.tlsCaFile),
             agent: false,
             timeout: 10_000,
-            headers: payload === undefined ? {} : { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(payload) },
+            headers,
         }, res => {
             let text = "";
             res.setEncoding("utf8");
             res.on("data", chunk => (text += chunk));
-            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers["set-cookie"] ?? [] }));
         });
         req.on("timeout", () => req.destroy(new Error(`${method} ${path} timed out`)));
         req.on("error", reject);
@@ -90,14 +92,30 @@ export function publicRequest(fleet: PublicEntry, method: "GET" | "POST", path: 
     });
 }
 
-/** GET through nginx, for the public health check and the version route. */
+/** GET through nginx without a login: the public health check. */
 export function httpsGet(fleet: PublicEntry, path: string): Promise<PublicAnswer> {
     return publicRequest(fleet, "GET", path);
 }
 
+/**
+ * Logs in as XingRin's UI does (POST /api/auth/login/, contract §9) as admin, with the password
+ * init_admin gave it (the sandbox sets no ADMIN_PASSWORD, so XingRin's default): the session cookie.
+ */
+export async function login(fleet: PublicEntry): Promise<string> {
+    const answer = await publicRequest(fleet, "POST", "/api/auth/login/", { username: "admin", password: "admin" });
+    const session = answer.setCookie.map(c => c.split(";")[0]).find(c => c.startsWith("sessionid="));
+    if (answer.status !== 200 || session === undefined) throw new Error(`login as admin answered ${answer.status}: ${answer.body}`);
+    return session;
+}
+
+/** A request on a session route: logged in first, as the UI is. */
+export async function sessionRequest(fleet: PublicEntry, method: "GET" | "POST", path: string, body?: unknown): Promise<PublicAnswer> {
+    return publicRequest(fleet, method, path, body, await login(fleet));
+}
+
 /** Stores a scan through XingRin's API (nginx, then the server, then postgres): a row that must survive. */
 export async function storeScan(fleet: PublicEntry, target: string): Promise<void> {
-    const answer = await publicRequest(fleet, "POST", "/api/scans/", { target });
+    const answer = await sessionRequest(fleet, "POST", "/api/scans/", { target });
     if (answer.status !== 201) throw new Error(`POST /api/scans/ answered ${answer.status}: ${answer.body}`);
 }
 

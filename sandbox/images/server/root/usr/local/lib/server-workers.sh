@@ -120,3 +120,18 @@ EOF
     echo "UPDATE worker_node SET status = 'outdated', updated_at = now() WHERE id = $id" | sql >/dev/null
   fi
 }
+
+# worker_list: GET /api/workers/ (worker_serializer.py): every status but pending and deploying is
+# shown as the Redis load key says, so updating and outdated do not show.
+worker_list() {
+  local id name is_local status ip rows=""
+  echo "SELECT id, name, is_local, status, host(ip_address) FROM worker_node ORDER BY id" | sql -F '|' >/tmp/workers.list
+  while IFS='|' read -r id name is_local status ip; do
+    case "$status" in
+      pending|deploying) ;;
+      *) if [ "$(redis EXISTS "worker:load:$id")" = 1 ]; then status=online; else status=offline; fi ;;
+    esac
+    rows="$rows${rows:+,}{\"id\":$id,\"name\":$(json_str "$name"),\"ipAddress\":$(json_str "$ip"),\"isLocal\":$([ "$is_local" = t ] && echo true || echo false),\"status\":\"$status\"}"
+  done </tmp/workers.list
+  printf '{"results":[%s]}' "$rows"
+}
