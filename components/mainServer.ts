@@ -60,6 +60,9 @@ export interface RunningImage {
     digest: pulumi.Output<string>;
 }
 
+/** XingRin's compose starts its postgres with pg_ivm preloaded (docker-compose.yml, contract §2). */
+export const POSTGRES_COMMAND = ["postgres", "-c", "shared_preload_libraries=pg_ivm"];
+
 interface ContainerSpec {
     service: string;
     /**
@@ -77,6 +80,8 @@ interface ContainerSpec {
     followsContent?: boolean;
     image: HostImage;
     envs?: pulumi.Input<pulumi.Input<string>[]>;
+    /** The command, where XingRin's compose gives one instead of the image's CMD. */
+    command?: string[];
     volumes?: docker.types.input.ContainerVolume[];
     ports?: docker.types.input.ContainerPort[];
     healthcheck?: docker.types.input.ContainerHealthcheck;
@@ -166,6 +171,9 @@ export class MainServer extends pulumi.ComponentResource {
                     POSTGRES_USER: db.user,
                     POSTGRES_PASSWORD: password,
                 })),
+                // As XingRin's compose: the extension its migrations create (asset 0002) is preloaded
+                // on every start, also for a volume whose postgresql.conf predates it (contract §10).
+                command: POSTGRES_COMMAND,
                 volumes: [{ volumeName, containerPath: "/var/lib/postgresql/data" }],
                 // Remote workers reach the database on the published port.
                 ports: [{ internal: 5432, external: db.port, ip: db.bindAddress }],
@@ -364,6 +372,7 @@ export class MainServer extends pulumi.ComponentResource {
             }),
             restart: "always",
             envs: spec.envs,
+            command: spec.command,
             volumes: spec.volumes,
             ports: spec.ports,
             healthcheck: spec.healthcheck,

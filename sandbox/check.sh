@@ -67,7 +67,8 @@ run --name $P-redis --network-alias redis \
   --health-cmd 'redis-cli ping' --health-interval 1s --health-retries 30 "$REDIS_IMAGE"
 run --name $P-postgres --network-alias postgres -e POSTGRES_DB=xingrin -e POSTGRES_USER=xingrin \
   -e POSTGRES_PASSWORD=secret -v "$VOL:/var/lib/postgresql/data" \
-  --health-cmd 'pg_isready -U xingrin' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-postgres:$V1"
+  --health-cmd 'pg_isready -U xingrin' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-postgres:$V1" \
+  postgres -c shared_preload_libraries=pg_ivm
 wait_until 30 "postgres healthy" healthy $P-postgres || true
 run --name $P-server --network-alias server -e IMAGE_TAG=$V1 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 \
@@ -81,6 +82,8 @@ check_out "redis-server is the real one" 'redis_version:7\.' docker_main exec $P
 check_out "redis accepts clients from other containers (protected mode off)" '^PONG$' \
   docker_main exec $P-server redis-cli -h redis ping
 check_out "postgres is PostgreSQL 15" 'PostgreSQL 15\.' docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SELECT version()'
+check_out "[§2 postgres] compose's preload of pg_ivm reaches the server (as xingrin.preloaded: pg_ivm is not in Debian)" '^pg_ivm$' \
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc 'SHOW xingrin.preloaded'
 check_out "postgres asks TCP clients for the password" 'password authentication failed' \
   docker_main exec -e PGPASSWORD=wrong $P-server psql -h postgres -U xingrin -d xingrin -c 'SELECT 1'
 check_out "server: migrate ran at start (engine.0001_initial applied)" '^engine\|0001_initial$' \
@@ -144,6 +147,8 @@ check_out "[§6 task-container bootstrap] a local task finds the database at pos
   api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=true'
 check_out "[§6 task-container bootstrap] a remote task finds it at PUBLIC_HOST" '"host" : "public.example"' \
   api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=false'
+check_out "[§6 results] without SCAN_RESULTS_DIR and LOG_DIR, tasks are told paths inside their own container" '"results" : "/app/backend/results", "logs" : "/app/backend/logs"' \
+  api "${KEY[@]}" 'http://localhost:8888/api/workers/config/?is_local=true'
 # An agent in a container, without WORKER_ID, told it is remote: XingRin's agent registers it local.
 run --name $P-agent -e SERVER_URL=http://server:8888 -e WORKER_NAME=check-remote -e IS_LOCAL=false \
   -e IMAGE_TAG=$V1 -e WORKER_API_KEY=check-key -e AGENT_RETRY_SECONDS=1 -v /proc:/host/proc:ro "$PREFIX/xingrin-agent:$V1"

@@ -48,4 +48,9 @@ echo "[sandbox] pulumi up at $tag"
 pulumi up --yes --refresh --stack sandbox
 ca=$(jq -r .tlsCaFile "$fleet")
 echo "[sandbox] health: $(curl -fsS --cacert "$ca" https://$(jq -r .publicHost "$fleet"):8083/api/health/ || echo unreachable)"
-echo "[sandbox] version: $(curl -fsS --cacert "$ca" https://$(jq -r .publicHost "$fleet"):8083/api/system/version/ || echo unreachable)"
+# The version route needs a login, as in XingRin: admin, with the password init_admin gave it.
+jar=$(mktemp); trap 'rm -f "$jar"' EXIT
+base=https://$(jq -r .publicHost "$fleet"):8083
+curl -fsS --cacert "$ca" -c "$jar" -o /dev/null -H 'Content-Type: application/json' \
+  -d '{"username":"admin","password":"admin"}' "$base/api/auth/login/" || echo "[sandbox] login as admin failed"
+echo "[sandbox] version: $(curl -fsS --cacert "$ca" -b "$jar" "$base/api/system/version/" || echo unreachable)"

@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { assertScanOnEveryWorker, assertScansBrokenBySchema } from "./support/scans";
-import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, storeScan } from "./support/hosts";
+import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, sql, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
 import { assertWorkersRegistered } from "./support/xingrinWorkers";
@@ -33,6 +33,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             assert.strictEqual(container.imageLabel, expectedImageLabel(service, ref(service, tag)), `${name} label`);
             assert.ok(container.imageTags.includes(ref(service, tag)), `${name} runs ${container.imageTags.join(",")}`);
         }
+        // XingRin's compose preloads pg_ivm (the stand-in reports that preload as xingrin.preloaded).
+        assert.strictEqual(sql(fleet.dockerHost, "SHOW xingrin.preloaded"), "pg_ivm", "postgres runs without pg_ivm preloaded");
         const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
         assert.strictEqual(server.env.IMAGE_TAG, tag);
         assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", tag));

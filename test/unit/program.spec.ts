@@ -215,6 +215,12 @@ describe("the program on prod-like config", () => {
         assert.deepStrictEqual(postgres.inputs.volumes, [{ volumeName: "xingrin_postgres_data", containerPath: "/var/lib/postgresql/data" }]);
     });
 
+    it("starts postgres as XingRin's compose does, pg_ivm preloaded, the same command at every tag", () => {
+        assert.deepStrictEqual(named(v110.resources, "xingrin-postgres").inputs.command, ["postgres", "-c", "shared_preload_libraries=pg_ivm"]);
+        assert.deepStrictEqual(named(v120.resources, "xingrin-postgres").inputs.command, ["postgres", "-c", "shared_preload_libraries=pg_ivm"]);
+        assert.strictEqual(named(v110.resources, "xingrin-server-v1.1.0").inputs.command, undefined, "the server keeps its image's CMD");
+    });
+
     it("sets databasePassword in the running database after postgres starts and before any server, the password on stdin only", () => {
         const step = named(v110.resources, "main-server-database-password");
         assert.ok(step.dependencies.includes(named(v110.resources, "xingrin-postgres").urn), "it must wait for postgres");

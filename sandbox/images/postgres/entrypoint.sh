@@ -6,7 +6,10 @@
 #    /docker-entrypoint-initdb.d/*.sh and *.sql; password auth for every TCP client;
 #  - a $PGDATA that holds a cluster is used as it is: POSTGRES_PASSWORD then changes nothing;
 #  - arguments are passed to postgres (`postgres -c shared_preload_libraries=...`).
-# (pg_ivm is not in Debian: XingRin's extension is not modelled yet.)
+# pg_ivm, the extension XingRin's image adds, is not in Debian: a preload of exactly pg_ivm (what
+# XingRin's compose passes) becomes the setting `xingrin.preloaded = pg_ivm`, which
+# `SHOW xingrin.preloaded` reads back, so a deployment that forgets the preload is visible. Any
+# other preload reaches postgres as it is, and a library it lacks fails the start, as it would.
 set -eu
 . /usr/local/lib/standin.sh
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
@@ -59,4 +62,9 @@ SQL
   log "PostgreSQL init process complete; ready for start up"
 fi
 shift
+for arg; do
+  shift
+  case "$arg" in shared_preload_libraries=pg_ivm) arg=xingrin.preloaded=pg_ivm ;; esac
+  set -- "$@" "$arg"
+done
 exec postgres "$@"

@@ -103,7 +103,8 @@ export async function assertScansBrokenBySchema(fleet: PublicEntry): Promise<voi
     const session = await login(fleet);
     const answer = await publicRequest(fleet, "POST", "/api/scans/quick/", { targets: [{ name: "after-rollback.scan.example.com" }], engineId: 1 }, session);
     assert.notStrictEqual(answer.status, 201, "a scan was stored by a server older than the database's schema");
-    assert.match(answer.body, /column "target" .*does not exist/, answer.body);
+    const message = String(JSON.parse(answer.body).error?.message ?? answer.body);
+    assert.match(message, /column "target" of relation "scan" does not exist/, answer.body);
 }
 
 /** Waits until the scan leaves initiated/running (XingRin dispatches in the background). */
