@@ -111,7 +111,7 @@ export function agentRetireScript(args: RetireArgs): string {
         `printf '%s\\n' ${shellQuote(`${hostPattern} ${args.hostKey}`)} > "$dir/known_hosts"`,
         [
             'if ssh -i "$dir/key" -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes',
-            '-o UserKnownHostsFile="$dir/known_hosts" -o StrictHostKeyChecking=yes',
+            '-o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes',
             `-o ConnectTimeout=${args.connectTimeoutSeconds} -o ConnectionAttempts=1 -p ${args.port}`,
             shellQuote(`${args.user}@${args.address}`),
             shellQuote(`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`), "; then",

@@ -14,6 +14,8 @@ export interface WorkerHost {
 }
 
 const FIELDS = ["name", "address", "port", "user", "hostKey"];
+/** Names the stack uses for the main server itself (the `versions` output's rows). */
+const RESERVED_NAMES = ["main-server"];
 const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const EXAMPLE = '{name: "worker-1", address: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA…"}';
 
@@ -46,6 +48,9 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
     if (!NAME_PATTERN.test(name)) {
         throw new ConfigError(`${label}: name must be lower-case letters, digits and dashes, for example "worker-1"`);
     }
+    if (RESERVED_NAMES.includes(name)) {
+        throw new ConfigError(`${label}: the name ${name} is the main server's in the stack's outputs (versions): give this worker another name, for example "worker-1"`);
+    }
     const address = typeof fields.address === "string" ? fields.address.trim() : "";
     if (address === "") {
         throw new ConfigError(`${label}: address is empty: set it to the host's IP address`);
@@ -69,7 +74,9 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
         ? "root"
         : validateUserName(`${label}: user`, typeof fields.user === "string" ? fields.user.trim() : fields.user);
     const hostKey = typeof fields.hostKey === "string" ? fields.hostKey.trim() : "";
-    if (!/^(ssh-|ecdsa-)[a-z0-9-]+ [A-Za-z0-9+/=]+/.test(hostKey)) {
+    // Exactly one key on one line (a comment after it is allowed): the value becomes a known_hosts
+    // line, and a second line could add an entry for other hosts, or for every host.
+    if (!/^(ssh-|ecdsa-)[a-z0-9-]+ [A-Za-z0-9+/]+={0,2}( [\x20-\x7e]*)?$/.test(hostKey)) {
         throw new ConfigError(
             `${label}: hostKey must be the host's public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ` +
             `read it with \`ssh-keyscan -p ${port} -t ed25519 ${address || "<address>"}\` and paste the key part`);

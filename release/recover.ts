@@ -104,7 +104,9 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     const resources = state.deployment?.resources ?? [];
     const pending = state.deployment?.pending_operations ?? [];
     const project = projectOf(resources.map(r => r.urn)) ?? "xingrin-deploy";
-    const stackLabel = `${project}/${pulumi.stack}`;
+    // `--stack` may be fully qualified (org/prod, org/project/prod); the program labels with
+    // pulumi.getStack(), the stack's own name.
+    const stackLabel = `${project}/${pulumi.stack.split("/").pop()}`;
     const tracked = new Set(resources.filter(r => r.type === CONTAINER && r.id).map(r => r.id!));
 
     const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;

@@ -40,6 +40,11 @@ describe("workers validation", () => {
         ["IPv6 loopback", [{ name: "w1", address: "::1", hostKey: key }],
             'workers[0] ("w1"): address ::1 is not reachable from XingRin\'s server: it connects to each worker from inside its ' +
             'container, where a loopback address is the container itself: use the worker\'s address on your network, for example "10.0.0.5"'],
+        ["the main server's own name", [{ name: "main-server", address: "10.0.0.5", hostKey: key }],
+            'workers[0] ("main-server"): the name main-server is the main server\'s in the stack\'s outputs (versions): give this worker another name, for example "worker-1"'],
+        ["a hostKey with a second line (a wildcard known_hosts entry)", [{ name: "w1", address: "10.0.0.5", hostKey: `${key}\n* ${key}` }],
+            'workers[0] ("w1"): hostKey must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
         ["a port out of range", [{ name: "w1", address: "10.0.0.5", port: 70000, hostKey: key }],
             'workers[0] ("w1"): port 70000 is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)'],
         ["a port that is text", [{ name: "w1", address: "10.0.0.5", port: "22", hostKey: key }],

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { docker, login, publicRequest, PublicEntry, serviceContainer, sql } from "./hosts";
@@ -57,22 +58,34 @@ async function scanOn(fleet: ScanFleet, session: string, target: ScanHost, hosts
     const others = hosts.filter(h => h !== target);
     const since = hostClock(target);
     const redis = serviceContainer(fleet.dockerHost, "redis");
+    await waitUntilDispatchable(fleet.dockerHost, target.name);
     for (const other of others) docker(other.dockerHost, ["pause", agentName(other)]);
-    let scanId: string;
+    let scanId: string | undefined;
     try {
-        await new Promise(resolve => setTimeout(resolve, 1500));   // a heartbeat in flight lands first
-        for (const r of records.filter(r => r.name !== target.name)) docker(fleet.dockerHost, ["exec", redis, "redis-cli", "DEL", `worker:load:${r.id}`]);
-        const answer = await publicRequest(fleet, "POST", "/api/scans/quick/",
-            { targets: [{ name: `${target.name.toLowerCase()}.scan.example.com` }], engineId: 1 }, session);
-        assert.strictEqual(answer.status, 201, `quick scan for ${target.name}: ${answer.body}`);
-        scanId = String(JSON.parse(answer.body).scans[0].id);
-        await waitForScan(fleet.dockerHost, scanId, target.name);
+        try {
+            await new Promise(resolve => setTimeout(resolve, 1500));   // a heartbeat in flight lands first
+            for (const r of records.filter(r => r.name !== target.name)) docker(fleet.dockerHost, ["exec", redis, "redis-cli", "DEL", `worker:load:${r.id}`]);
+            const answer = await publicRequest(fleet, "POST", "/api/scans/quick/",
+                { targets: [{ name: `${target.name.toLowerCase()}.scan.example.com` }], engineId: 1 }, session);
+            assert.strictEqual(answer.status, 201, `quick scan for ${target.name}: ${answer.body}`);
+            scanId = String(JSON.parse(answer.body).scans[0].id);
+            await waitForScan(fleet.dockerHost, scanId, target.name);
+        } finally {
+            for (const other of others) docker(other.dockerHost, ["unpause", agentName(other)]);
+        }
+        assertScanRan(fleet, scanId, target, others, record.id, since, workerImage);
     } finally {
-        for (const other of others) docker(other.dockerHost, ["unpause", agentName(other)]);
+        // Deleted again, as a user would, so the specs' data-survival checks see only their own rows,
+        // also when this scan failed.
+        if (scanId !== undefined) sql(fleet.dockerHost, `DELETE FROM scan WHERE id = ${scanId}`);
     }
+}
+
+function assertScanRan(fleet: ScanFleet, scanId: string, target: ScanHost, others: ScanHost[], recordId: string,
+                       since: string, workerImage: string): void {
     const [status, workerId, resultsDir] = sql(fleet.dockerHost, `SELECT status, worker_id, results_dir FROM scan WHERE id = ${scanId}`).split("|");
-    assert.strictEqual(workerId, record.id, `scan ${scanId} for ${target.name} ran on worker ${workerId}`);
-    assert.strictEqual(status, "completed", `scan ${scanId} on ${target.name}: ${status}`);
+    assert.strictEqual(workerId, recordId, `scan ${scanId} for ${target.name} ran on worker ${workerId || "(none)"}; the server said: ${dispatchLog(fleet.dockerHost, scanId)}`);
+    assert.strictEqual(status, "completed", `scan ${scanId} on ${target.name}: ${status}; the server said: ${dispatchLog(fleet.dockerHost, scanId)}`);
 
     const until = hostClock(target);
     const started = events(target, since, until, ["type=container", "event=start"], "{{.From}}");
@@ -89,8 +102,6 @@ async function scanOn(fleet: ScanFleet, session: string, target: ScanHost, hosts
     assert.strictEqual(result.scanId, scanId, `${target.name}'s /opt/xingrin holds another scan's results`);
     const log = fs.readFileSync(path.join(target.optXingrinDir, SCAN_LOG), "utf8");
     assert.match(log, new RegExp(`scan ${scanId} completed`), `${target.name}'s ${XINGRIN_DIR}/${SCAN_LOG} lacks scan ${scanId}`);
-    // Deleted again, as a user would, so the specs' data-survival checks see only their own rows.
-    sql(fleet.dockerHost, `DELETE FROM scan WHERE id = ${scanId}`);
 }
 
 /**
@@ -143,4 +154,30 @@ async function assertWorkerList(fleet: ScanFleet, session: string): Promise<void
         if (Date.now() > deadline) assert.deepStrictEqual(shown, wanted, "XingRin's worker list");
         await new Promise(resolve => setTimeout(resolve, 1000));
     }
+}
+
+/**
+ * Waits until XingRin would choose `name` at all: its record online or offline and its load key live
+ * (contract §6). Right after a server is replaced, the first heartbeat to the new one may not have
+ * landed yet; a user would see the worker offline for those seconds too.
+ */
+async function waitUntilDispatchable(mainHost: string, name: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+        const record = workerRecords(mainHost).find(r => r.name === name);
+        if (record !== undefined && ["online", "offline"].includes(record.status) && record.heartbeating) return;
+        if (Date.now() > deadline) {
+            throw new Error(`${name} is not dispatchable after 30 s: record ${record === undefined ? "missing" :
+                `status ${record.status}, load key ${record.heartbeating ? "live" : "missing"}`}`);
+        }
+        await new Promise(resolve => setTimeout(resolve, 500));
+    }
+}
+
+/** The server's log lines about one scan's dispatch, for a failure's message. */
+function dispatchLog(mainHost: string, scanId: string): string {
+    const server = serviceContainer(mainHost, "server");
+    const lines = execFileSync("docker", ["--host", mainHost, "logs", "--tail", "300", server], { encoding: "utf8" })
+        .split("\n").filter(line => line.includes(`scan ${scanId}`));
+    return lines.length === 0 ? "(nothing)" : lines.join(" | ");
 }

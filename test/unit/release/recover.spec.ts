@@ -65,6 +65,17 @@ describe("release recover", () => {
         assert.ok(!fakeHosts.calls.some(call => call.includes("rm --force id-of-xingrin-server-v1.1.0")), "removed a tracked container");
     });
 
+    it("finds the stack's containers by their label also when --stack is fully qualified (org/prod)", async () => {
+        const fake = new FakePulumi({ imageTag: "v1.2.0" }, "acme/prod");
+        fake.exported = interruptedState();
+        const fakeHosts = hosts();
+        const out = printed();
+        await recover({ yes: true }, { pulumi: new PulumiCli(fake, "acme/prod"), openHosts: fakeHosts.open, print: out.print });
+        const listing = fakeHosts.calls.find(call => call.includes(" ps "));
+        assert.ok(listing?.includes("--filter label=xingrin.stack=xingrin-deploy/prod "), listing);
+        assert.ok(fakeHosts.calls.includes("main-server: docker rm --force id-of-xingrin-postgres"));
+    });
+
     it("changes nothing without --yes and without a terminal", async () => {
         const fake = new FakePulumi({ imageTag: "v1.2.0" });
         fake.exported = interruptedState();
