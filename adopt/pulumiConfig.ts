@@ -41,9 +41,12 @@ export function processAdoptPulumiRunner(binary = process.env.PULUMI || "pulumi"
     };
 }
 
-/** `pulumi config set KEY --secret --raw --stack S`, the value on stdin (--raw keeps it byte for byte). */
+/**
+ * `pulumi config set --secret --raw --stack S -- KEY`, the value on stdin (--raw keeps it byte for
+ * byte; `--` ends the options, as in every config command the CLIs run).
+ */
 export function secretSetArgs(key: string, stack: string): string[] {
-    return ["config", "set", key, "--secret", "--raw", "--stack", stack];
+    return ["config", "set", "--secret", "--raw", "--stack", stack, "--", key];
 }
 
 /**

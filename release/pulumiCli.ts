@@ -46,7 +46,7 @@ export class PulumiCli {
 
     /** A config value with Pulumi.yaml defaults applied, or undefined when the key is not set at all. */
     async configGet(key: string): Promise<string | undefined> {
-        const args = ["config", "get", key, "--stack", this.stack];
+        const args = ["config", "get", "--stack", this.stack, "--", key];
         const result = await this.runner.capture(args);
         if (isKeyNotFound(result)) {
             return undefined;
@@ -58,7 +58,7 @@ export class PulumiCli {
 
     /** A structured config value (for example `workers`), or undefined when the key is not set. */
     async configGetObject(key: string): Promise<unknown> {
-        const args = ["config", "get", key, "--json", "--stack", this.stack];
+        const args = ["config", "get", "--json", "--stack", this.stack, "--", key];
         const result = await this.runner.capture(args);
         if (isKeyNotFound(result)) {
             return undefined;
@@ -77,9 +77,12 @@ export class PulumiCli {
         }
     }
 
-    /** Edits Pulumi.<stack>.yaml the official way, leaving other keys and secrets as they are. */
+    /**
+     * Edits Pulumi.<stack>.yaml the official way, leaving other keys and secrets as they are. The
+     * options end with `--`, so a value that starts with "-" is stored, never read as a flag.
+     */
     async configSet(key: string, value: string): Promise<void> {
-        const args = ["config", "set", key, value, "--stack", this.stack];
+        const args = ["config", "set", "--stack", this.stack, "--", key, value];
         requireSuccess(args, await this.runner.capture(args));
     }
 

@@ -41,7 +41,7 @@ describe("adopt CLI", () => {
 
     it("--dry-run prints the plan, secrets as [secret], and sets nothing", async () => {
         assert.strictEqual(await main(["--env", INSTALL_ENV, "--stack", "prod", "--dry-run"], deps), 0);
-        assert.deepStrictEqual(pulumi.lines, ["pulumi config get allowPrerelease --stack prod"]);
+        assert.deepStrictEqual(pulumi.lines, ["pulumi config get --stack prod -- allowPrerelease"]);
         assert.deepStrictEqual(errors, []);
         const plan = out.filter(line => /^ {2}[a-zA-Z]+ +\S/.test(line) && out.indexOf(line) > out.indexOf("Stack config to set on prod:"));
         assert.deepStrictEqual(plan.map(line => line.trim().split(/\s+/).slice(0, 2)), [
@@ -61,29 +61,29 @@ describe("adopt CLI", () => {
     it("sets plain keys on the command line and secrets through stdin, encrypted", async () => {
         assert.strictEqual(await main(["--env", INSTALL_ENV, "--stack", "prod"], deps), 0);
         assert.deepStrictEqual(pulumi.lines, [
-            "pulumi config get allowPrerelease --stack prod",
-            "pulumi config set imageTag v1.5.8 --stack prod",
-            "pulumi config set registry docker.io --stack prod",
-            "pulumi config set namespace yyhuni --stack prod",
-            "pulumi config set redisImage redis:7-alpine --stack prod",
-            `pulumi config set dockerHost ${HOST} --stack prod`,
-            "pulumi config set publicHost 10.20.0.5 --stack prod",
-            "pulumi config set publicPort 8083 --stack prod",
-            "pulumi config set bindAddress 0.0.0.0 --stack prod",
-            "pulumi config set dataDir /opt/xingrin --stack prod",
-            "pulumi config set tlsCertDir /root/xingrin/docker/nginx/ssl --stack prod",
-            "pulumi config set databaseHost postgres --stack prod",
-            "pulumi config set databasePort 5432 --stack prod",
-            "pulumi config set databaseName xingrin --stack prod",
-            "pulumi config set databaseUser postgres --stack prod",
-            "pulumi config set postgresVolume docker_postgres_data --stack prod",
-            "pulumi config set databaseBindAddress 0.0.0.0 --stack prod",
-            "pulumi config set databasePassword --secret --raw --stack prod",
-            "pulumi config set djangoSecretKey --secret --raw --stack prod",
-            "pulumi config set workerApiKey --secret --raw --stack prod",
-            "pulumi config set serverExtraEnv --secret --raw --stack prod",
-            "pulumi config set takeoverComposeProject docker --stack prod",
-            "pulumi config set takeoverNetworkId 3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c --stack prod",
+            "pulumi config get --stack prod -- allowPrerelease",
+            "pulumi config set --stack prod -- imageTag v1.5.8",
+            "pulumi config set --stack prod -- registry docker.io",
+            "pulumi config set --stack prod -- namespace yyhuni",
+            "pulumi config set --stack prod -- redisImage redis:7-alpine",
+            `pulumi config set --stack prod -- dockerHost ${HOST}`,
+            "pulumi config set --stack prod -- publicHost 10.20.0.5",
+            "pulumi config set --stack prod -- publicPort 8083",
+            "pulumi config set --stack prod -- bindAddress 0.0.0.0",
+            "pulumi config set --stack prod -- dataDir /opt/xingrin",
+            "pulumi config set --stack prod -- tlsCertDir /root/xingrin/docker/nginx/ssl",
+            "pulumi config set --stack prod -- databaseHost postgres",
+            "pulumi config set --stack prod -- databasePort 5432",
+            "pulumi config set --stack prod -- databaseName xingrin",
+            "pulumi config set --stack prod -- databaseUser postgres",
+            "pulumi config set --stack prod -- postgresVolume docker_postgres_data",
+            "pulumi config set --stack prod -- databaseBindAddress 0.0.0.0",
+            "pulumi config set --secret --raw --stack prod -- databasePassword",
+            "pulumi config set --secret --raw --stack prod -- djangoSecretKey",
+            "pulumi config set --secret --raw --stack prod -- workerApiKey",
+            "pulumi config set --secret --raw --stack prod -- serverExtraEnv",
+            "pulumi config set --stack prod -- takeoverComposeProject docker",
+            "pulumi config set --stack prod -- takeoverNetworkId 3c5bac42a239df2b51af56f285ab6d6b6e2bb2bac5b246c00ff00ba4cef16d2c",
         ]);
         const stdin = pulumi.commands.filter(command => command.stdin !== undefined).map(command => command.stdin);
         assert.deepStrictEqual(stdin.slice(0, 3), SECRET_VALUES);
@@ -129,7 +129,7 @@ describe("adopt CLI", () => {
     it("stops at a stack pulumi does not know, before asking Docker", async () => {
         pulumi.missingStack = true;
         assert.strictEqual(await main(["--env", INSTALL_ENV, "--stack", "prod"], deps), 1);
-        assert.deepStrictEqual(errors, ["error: `pulumi config get allowPrerelease --stack prod` failed (exit 255): error: no stack named 'prod' found"]);
+        assert.deepStrictEqual(errors, ["error: `pulumi config get --stack prod -- allowPrerelease` failed (exit 255): error: no stack named 'prod' found"]);
         assert.deepStrictEqual(docker.commands, []);
     });
 
@@ -139,7 +139,7 @@ describe("adopt CLI", () => {
             return { code: 255, stdout: "", stderr: "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE\n" };
         };
         assert.strictEqual(await main(["--env", INSTALL_ENV, "--stack", "prod"], deps), 1);
-        assert.deepStrictEqual(errors, ["error: `pulumi config set databasePassword --secret --raw --stack prod` failed (exit 255): " +
+        assert.deepStrictEqual(errors, ["error: `pulumi config set --secret --raw --stack prod -- databasePassword` failed (exit 255): " +
             "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE"]);
         assertNoSecretShown();
     });
@@ -188,7 +188,7 @@ describe("adopt CLI", () => {
 
 describe("adopt: a secret reaches pulumi on stdin", () => {
     it("puts no value among the arguments of a secret set", () => {
-        assert.deepStrictEqual(secretSetArgs("databasePassword", "prod"), ["config", "set", "databasePassword", "--secret", "--raw", "--stack", "prod"]);
+        assert.deepStrictEqual(secretSetArgs("databasePassword", "prod"), ["config", "set", "--secret", "--raw", "--stack", "prod", "--", "databasePassword"]);
     });
 
     it("writes the value to the program's standard input", async () => {

@@ -75,9 +75,9 @@ describe("release bump: what it changes", () => {
         await bump({ version: "v1.6.0", showPreviewHint: true }, { pulumi: new PulumiCli(fake, "prod"), versionFile, print: out.print });
 
         assert.deepStrictEqual(fake.commands, [
-            "pulumi config get allowPrerelease --stack prod",
-            "pulumi config get imageTag --stack prod",
-            "pulumi config set imageTag v1.6.0 --stack prod",
+            "pulumi config get --stack prod -- allowPrerelease",
+            "pulumi config get --stack prod -- imageTag",
+            "pulumi config set --stack prod -- imageTag v1.6.0",
         ]);
         assert.strictEqual(fs.readFileSync(versionFile, "utf8"), "v1.6.0\n");
         assert.deepStrictEqual(out.lines, [
@@ -102,9 +102,9 @@ describe("release bump: what it changes", () => {
         await bump({ version: "v1.6.0-dev.1", showPreviewHint: true }, { pulumi: new PulumiCli(fake, "dev"), versionFile, print: out.print });
 
         assert.deepStrictEqual(fake.commands, [
-            "pulumi config get allowPrerelease --stack dev",
-            "pulumi config get imageTag --stack dev",
-            "pulumi config set imageTag v1.6.0-dev.1 --stack dev",
+            "pulumi config get --stack dev -- allowPrerelease",
+            "pulumi config get --stack dev -- imageTag",
+            "pulumi config set --stack dev -- imageTag v1.6.0-dev.1",
         ]);
         assert.strictEqual(fs.readFileSync(versionFile, "utf8"), "v1.5.8\n");
         assert.strictEqual(out.lines[1], "VERSION stays v1.5.8: it records the released version, and v1.6.0-dev.1 is a prerelease");

@@ -40,9 +40,9 @@ describe("release CLI", () => {
             assert.strictEqual(await main(["bump", "v1.6.1", "--stack", "prod"], deps), 0);
             assert.strictEqual(out[0], "stack prod (named by --stack)");
             assert.deepStrictEqual(fake.commands, [
-                "pulumi config get allowPrerelease --stack prod",
-                "pulumi config get imageTag --stack prod",
-                "pulumi config set imageTag v1.6.1 --stack prod",
+                "pulumi config get --stack prod -- allowPrerelease",
+                "pulumi config get --stack prod -- imageTag",
+                "pulumi config set --stack prod -- imageTag v1.6.1",
             ]);
         });
 
@@ -53,9 +53,9 @@ describe("release CLI", () => {
             assert.strictEqual(out[0], "stack dev (the selected stack, from `pulumi stack --show-name`; --stack names another)");
             assert.deepStrictEqual(dev.commands, [
                 "pulumi stack --show-name",
-                "pulumi config get allowPrerelease --stack dev",
-                "pulumi config get imageTag --stack dev",
-                "pulumi config set imageTag v1.6.0-dev.2 --stack dev",
+                "pulumi config get --stack dev -- allowPrerelease",
+                "pulumi config get --stack dev -- imageTag",
+                "pulumi config set --stack dev -- imageTag v1.6.0-dev.2",
             ]);
             assert.strictEqual(out[1], "stack dev: imageTag v1.6.0-dev.1 -> v1.6.0-dev.2 (Pulumi.dev.yaml)");
         });
@@ -98,9 +98,9 @@ describe("release CLI", () => {
         it("rollback --yes: prints the stack, the history and the change, sets the tag and runs pulumi up", async () => {
             assert.strictEqual(await main(["rollback", "--stack", "prod", "--yes"], deps), 0);
             assert.deepStrictEqual(fake.commands, [
-                "pulumi config get imageTag --stack prod",
+                "pulumi config get --stack prod -- imageTag",
                 "pulumi stack history --json --page-size 0 --stack prod",
-                "pulumi config set imageTag v1.5.8 --stack prod",
+                "pulumi config set --stack prod -- imageTag v1.5.8",
                 "pulumi up --stack prod --yes --diff",
             ]);
             assert.strictEqual(out[0], "stack prod (named by --stack)");

@@ -17,7 +17,13 @@ describe("release pulumi commands", () => {
         const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n";
         const runner = answering({ code: 0, stdout: `${key}\n`, stderr: "" });
         assert.strictEqual(await new PulumiCli(runner, "prod").configGet("workerSshPrivateKey"), key);
-        assert.deepStrictEqual(runner.calls, [["config", "get", "workerSshPrivateKey", "--stack", "prod"]]);
+        assert.deepStrictEqual(runner.calls, [["config", "get", "--stack", "prod", "--", "workerSshPrivateKey"]]);
+    });
+
+    it("ends a config set's options with `--`, so a value that starts with \"-\" is stored, not read as a flag", async () => {
+        const runner = answering({ code: 0, stdout: "", stderr: "" });
+        await new PulumiCli(runner, "prod").configSet("imageTag", "--help");
+        assert.deepStrictEqual(runner.calls, [["config", "set", "--stack", "prod", "--", "imageTag", "--help"]]);
     });
 
     it("treats pulumi's 'configuration key … not found' as an unset key", async () => {
@@ -37,7 +43,7 @@ describe("release pulumi commands", () => {
         const workers = [{ name: "worker-1", address: "10.0.1.11" }];
         const runner = answering({ code: 0, stdout: JSON.stringify({ value: JSON.stringify(workers), objectValue: workers, secret: false }), stderr: "" });
         assert.deepStrictEqual(await new PulumiCli(runner, "prod").configGetObject("workers"), workers);
-        assert.deepStrictEqual(runner.calls, [["config", "get", "workers", "--json", "--stack", "prod"]]);
+        assert.deepStrictEqual(runner.calls, [["config", "get", "--json", "--stack", "prod", "--", "workers"]]);
     });
 
     it("reports a failure with the command and pulumi's error output, never its standard output", async () => {
@@ -45,7 +51,7 @@ describe("release pulumi commands", () => {
         await assert.rejects(new PulumiCli(runner, "prod").configGet("workerSshPrivateKey"), (error: Error) => {
             assert.strictEqual(error.name, "ReleaseError");
             assert.strictEqual(error.message,
-                "`pulumi config get workerSshPrivateKey --stack prod` failed (exit 255): error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE");
+                "`pulumi config get --stack prod -- workerSshPrivateKey` failed (exit 255): error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE");
             return true;
         });
     });

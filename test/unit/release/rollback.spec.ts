@@ -87,7 +87,7 @@ describe("release rollback: what it shows and changes", () => {
                 "to apply the plan above, re-run with --yes: `npm run rollback -- v1.5.8 --stack prod --yes`",
         });
         assert.deepStrictEqual(fake.commands, [
-            "pulumi config get imageTag --stack prod",
+            "pulumi config get --stack prod -- imageTag",
             "pulumi stack history --json --page-size 0 --stack prod",
         ]);
         assert.deepStrictEqual(out.lines, [
@@ -102,9 +102,9 @@ describe("release rollback: what it shows and changes", () => {
         const out = printed();
         await run({ yes: true }, out);
         assert.deepStrictEqual(fake.commands, [
-            "pulumi config get imageTag --stack prod",
+            "pulumi config get --stack prod -- imageTag",
             "pulumi stack history --json --page-size 0 --stack prod",
-            "pulumi config set imageTag v1.5.8 --stack prod",
+            "pulumi config set --stack prod -- imageTag v1.5.8",
             "pulumi up --stack prod --yes --diff",
         ]);
         assert.deepStrictEqual(out.lines, [
@@ -130,7 +130,7 @@ describe("release rollback: what it shows and changes", () => {
         assert.strictEqual(out.lines[out.lines.length - 1], "VERSION stays v1.6.0: VERSION records the released version, the stack records what runs");
 
         await run({}, printed(), async () => true);
-        assert.deepStrictEqual(changed(), ["pulumi config set imageTag v1.5.8 --stack prod", "pulumi up --stack prod --yes --diff"]);
+        assert.deepStrictEqual(changed(), ["pulumi config set --stack prod -- imageTag v1.5.8", "pulumi up --stack prod --yes --diff"]);
     });
 
     it("--yes never asks", async () => {
@@ -246,7 +246,7 @@ describe("release rollback: what it shows and changes", () => {
         const forward = printed();
         await run({ version: "v1.2.0", yes: true }, forward, undefined, "e2e");
         assert.ok(forward.lines.some(line => /imageTag v1\.1\.0 -> v1\.2\.0/.test(line)), forward.lines.join("\n"));
-        assert.deepStrictEqual(changed(), ["pulumi config set imageTag v1.2.0 --stack e2e", "pulumi up --stack e2e --yes --diff"]);
+        assert.deepStrictEqual(changed(), ["pulumi config set --stack e2e -- imageTag v1.2.0", "pulumi up --stack e2e --yes --diff"]);
     });
 
     it("says clearly when the stack has no deployment at all", async () => {
@@ -273,10 +273,10 @@ describe("release rollback: what it shows and changes", () => {
         const out = printed();
         await run({ version: "v1.5.7", yes: true }, out);
         assert.deepStrictEqual(fake.commands, [
-            "pulumi config get imageTag --stack prod",
+            "pulumi config get --stack prod -- imageTag",
             "pulumi stack history --json --page-size 0 --stack prod",
-            "pulumi config get allowPrerelease --stack prod",
-            "pulumi config set imageTag v1.5.7 --stack prod",
+            "pulumi config get --stack prod -- allowPrerelease",
+            "pulumi config set --stack prod -- imageTag v1.5.7",
             "pulumi up --stack prod --yes --diff",
         ]);
         assert.strictEqual(out.lines[3], "  v1.5.7  update #4, 2026-06-30T16:20:10.000Z             <- rollback goes here");

@@ -75,11 +75,11 @@ describe("release versions", () => {
 
         assert.deepStrictEqual(fake.commands, [
             "pulumi stack output --json --stack prod",
-            "pulumi config get imageTag --stack prod",
-            "pulumi config get dockerHost --stack prod",
-            "pulumi config get workers --json --stack prod",
-            "pulumi config get workerSshPrivateKey --stack prod",
-            "pulumi config get keepVersions --stack prod",
+            "pulumi config get --stack prod -- imageTag",
+            "pulumi config get --stack prod -- dockerHost",
+            "pulumi config get --json --stack prod -- workers",
+            "pulumi config get --stack prod -- workerSshPrivateKey",
+            "pulumi config get --stack prod -- keepVersions",
         ]);
         const ps = `docker ${DOCKER_PS_ARGS.join(" ")}`;
         const ls = `docker ${DOCKER_IMAGES_ARGS.join(" ")}`;
@@ -189,7 +189,7 @@ describe("release versions", () => {
         const { code, lines } = await runVersions(fake, hosts);
         assert.strictEqual(code, 0, lines.join("\n"));
         // No workers: the SSH key is not even read.
-        assert.ok(!fake.commands.includes("pulumi config get workerSshPrivateKey --stack prod"));
+        assert.ok(!fake.commands.includes("pulumi config get --stack prod -- workerSshPrivateKey"));
         assert.deepStrictEqual(hosts.options, { workers: [], sshPrivateKey: undefined });
     });
 

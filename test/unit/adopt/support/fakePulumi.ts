@@ -46,7 +46,11 @@ export class FakePulumi implements AdoptPulumiRunner {
         if (this.missingStack) {
             return { code: 255, stdout: "", stderr: `error: no stack named '${this.stack}' found\n` };
         }
-        const [group, verb, key] = args;
+        const [group, verb] = args;
+        // Options first, then `--`, then key and value, as the CLIs must write every config command.
+        const end = args.indexOf("--");
+        if (group === "config" && end < 0) throw new Error(`pulumi ${args.join(" ")}: a config command without \`--\` before its key`);
+        const [key, value] = args.slice(end + 1);
         if (group === "config" && verb === "get") {
             const value = this.config[key] ?? (key === "allowPrerelease" ? "false" : undefined);
             return value === undefined
@@ -55,13 +59,13 @@ export class FakePulumi implements AdoptPulumiRunner {
         }
         if (group === "config" && verb === "set") {
             if (args.includes("--secret")) {
-                if (stdin === undefined || args.slice(3).some(arg => !arg.startsWith("--") && arg !== this.stack)) {
+                if (stdin === undefined || value !== undefined) {
                     throw new Error(`a secret must come on stdin only: pulumi ${args.join(" ")}`);
                 }
                 this.config[key] = stdin;
                 this.secrets.add(key);
             } else {
-                this.config[key] = args[3];
+                this.config[key] = value;
             }
             return { code: 0, stdout: "", stderr: "" };
         }

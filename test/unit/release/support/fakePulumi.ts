@@ -33,7 +33,7 @@ export class FakePulumi implements PulumiRunner {
 
     async capture(args: readonly string[]): Promise<ProcessResult> {
         this.commands.push(["pulumi", ...args].join(" "));
-        const [group, verb, key, value] = args;
+        const [group, verb] = args;
         if (group === "stack" && verb === "--show-name" && args.length === 2) {
             // Without a terminal pulumi does not offer a choice (pkg/cmd/pulumi/stack/io.go, ChooseStack, v3.248.0).
             return this.selected === undefined
@@ -41,22 +41,13 @@ export class FakePulumi implements PulumiRunner {
                 : ok(`${this.selected}\n`);
         }
         this.expectStack(args);
-        if (group === "config" && verb === "get") {
-            const found = key in this.config ? this.config[key] : PROJECT_DEFAULTS[key];
-            if (found === undefined) {
-                // What pulumi v3.248.0 prints, exit status 1 (seen with the real CLI; pkg/cmd/pulumi/config/config.go, getConfig).
-                return fail(`error: configuration key '${key}' not found for stack '${this.stack}'\n`);
-            }
-            if (args.includes("--json")) {
-                const text = typeof found === "string" ? found : JSON.stringify(found);
-                return ok(JSON.stringify(typeof found === "string" ? { value: text, secret: false }
-                    : { value: text, objectValue: found, secret: false }, null, 2) + "\n");
-            }
-            return ok(`${typeof found === "string" ? found : JSON.stringify(found)}\n`);
-        }
-        if (group === "config" && verb === "set") {
-            this.config[key] = value;
-            return ok("");
+        if (group === "config") {
+            // As the CLIs must write it: options first, then `--`, then key and value, so that a
+            // value starting with "-" is never read as a flag.
+            const end = args.indexOf("--");
+            if (end < 0) throw new Error(`pulumi ${args.join(" ")}: a config command without \`--\` before its key`);
+            const [key, value] = args.slice(end + 1);
+            return this.configCommand(verb, key, value, args);
         }
         if (group === "stack" && verb === "history") {
             return ok(JSON.stringify(this.history, null, 4) + "\n");
@@ -91,6 +82,25 @@ export class FakePulumi implements PulumiRunner {
             history.unshift(recordedUpdate(version, this.upExitCode === 0 ? "succeeded" : "failed", tag, history.length));
         }
         return this.upExitCode;
+    }
+
+    /** `pulumi config get|set`, key and value already taken from after `--`. */
+    private configCommand(verb: string, key: string, value: string | undefined, args: readonly string[]): ProcessResult {
+        if (verb === "set") {
+            this.config[key] = value ?? "";
+            return ok("");
+        }
+        const found = key in this.config ? this.config[key] : PROJECT_DEFAULTS[key];
+        if (found === undefined) {
+            // What pulumi v3.248.0 prints, exit status 1 (seen with the real CLI; pkg/cmd/pulumi/config/config.go, getConfig).
+            return fail(`error: configuration key '${key}' not found for stack '${this.stack}'\n`);
+        }
+        if (args.includes("--json")) {
+            const text = typeof found === "string" ? found : JSON.stringify(found);
+            return ok(JSON.stringify(typeof found === "string" ? { value: text, secret: false }
+                : { value: text, objectValue: found, secret: false }, null, 2) + "\n");
+        }
+        return ok(`${typeof found === "string" ? found : JSON.stringify(found)}\n`);
     }
 
     private expectStack(args: readonly string[]): void {
