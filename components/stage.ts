@@ -1,6 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
-import { WorkerHost } from "../config/workers";
+import { MAIN_SERVER_HOST, WorkerHost } from "../config/workers";
 import { XingrinImages, ImagesArgs } from "./images";
 import { checkStaged, HostDigests, StagedImages } from "./stageCheck";
 import { parseDigests, prePullScript, parseStageRun } from "./workerScripts";
@@ -59,7 +59,7 @@ export class FleetStage extends pulumi.ComponentResource {
             image.repoDigest.apply(digest => [image.ref, digest] as const)));
         this.staged = pulumi.all([mainDigests, pulumi.all(this.workers.map(w => w.digests))])
             .apply(([main, workers]) => checkStaged([
-                { host: "main-server", digests: Object.fromEntries(main) },
+                { host: MAIN_SERVER_HOST, digests: Object.fromEntries(main) },
                 ...workers.map((digests, i): HostDigests => ({ host: this.workers[i].host.name, digests })),
             ]));
 

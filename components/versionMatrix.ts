@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MAIN_SERVER_HOST } from "../config/workers";
 import { MainServer } from "./mainServer";
 import { RemoteWorker } from "./remoteWorker";
 
@@ -23,7 +24,7 @@ export function versionMatrix(main: MainServer, workers: RemoteWorker[]): pulumi
         agent: { image: worker.images.agent, digest: digests[worker.images.agent] ?? "" },
     })));
     return pulumi.all([mainServer, pulumi.all(workerRows)]).apply(([serverRow, rows]) => {
-        const matrix: Record<string, Record<string, ImageVersion>> = { "main-server": serverRow };
+        const matrix: Record<string, Record<string, ImageVersion>> = { [MAIN_SERVER_HOST]: serverRow };
         rows.forEach((row, i) => { matrix[workers[i].hostName] = row; });
         return matrix;
     });

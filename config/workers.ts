@@ -14,8 +14,8 @@ export interface WorkerHost {
 }
 
 const FIELDS = ["name", "address", "port", "user", "hostKey"];
-/** Names the stack uses for the main server itself (the `versions` output's rows). */
-const RESERVED_NAMES = ["main-server"];
+/** The main server's name among the fleet's hosts (the stage check's messages, the `versions` output's rows). */
+export const MAIN_SERVER_HOST = "main-server";
 const NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const EXAMPLE = '{name: "worker-1", address: "10.0.0.5", port: 22, user: "root", hostKey: "ssh-ed25519 AAAA…"}';
 
@@ -48,7 +48,7 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
     if (!NAME_PATTERN.test(name)) {
         throw new ConfigError(`${label}: name must be lower-case letters, digits and dashes, for example "worker-1"`);
     }
-    if (RESERVED_NAMES.includes(name)) {
+    if (name === MAIN_SERVER_HOST) {
         throw new ConfigError(`${label}: the name ${name} is the main server's in the stack's outputs (versions): give this worker another name, for example "worker-1"`);
     }
     const address = typeof fields.address === "string" ? fields.address.trim() : "";

@@ -3,6 +3,7 @@ import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
+import { stackFileName } from "./stackSettings";
 import { findWorkerDrift } from "./workerDrift";
 
 export interface RecoverDeps {
@@ -104,9 +105,8 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     const resources = state.deployment?.resources ?? [];
     const pending = state.deployment?.pending_operations ?? [];
     const project = projectOf(resources.map(r => r.urn)) ?? "xingrin-deploy";
-    // `--stack` may be fully qualified (org/prod, org/project/prod); the program labels with
-    // pulumi.getStack(), the stack's own name.
-    const stackLabel = `${project}/${pulumi.stack.split("/").pop()}`;
+    // `--stack` may be fully qualified (org/prod); the program labels with the stack's own name.
+    const stackLabel = `${project}/${stackFileName(pulumi.stack)}`;
     const tracked = new Set(resources.filter(r => r.type === CONTAINER && r.id).map(r => r.id!));
 
     const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;

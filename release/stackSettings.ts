@@ -64,6 +64,7 @@ export function stackConfigFile(stack: string): string {
     return `Pulumi.${stackFileName(stack)}.yaml`;
 }
 
-function stackFileName(stack: string): string {
+/** The stack's own name, without organization or project: "org/prod" is "prod" (what pulumi.getStack() says). */
+export function stackFileName(stack: string): string {
     return stack.split("/").pop() ?? stack;
 }

@@ -4,7 +4,8 @@ import { ReleaseError } from "./errors";
 import { HostAccess, HostTarget, OpenHostAccess } from "./hostAccess";
 import { readInventory } from "./hostInventory";
 import { PulumiCli } from "./pulumiCli";
-import { checkHost, ImageVersion, MAIN_SERVER, TASK_IMAGE_SERVICE, VersionMatrix } from "./versionsCheck";
+import { MAIN_SERVER_HOST } from "../config/workers";
+import { checkHost, ImageVersion, TASK_IMAGE_SERVICE, VersionMatrix } from "./versionsCheck";
 import { prunedByNextUpdate } from "./retention";
 import { HostReport, problems, renderHost } from "./versionsTable";
 
@@ -34,7 +35,7 @@ export async function versions(deps: VersionsDeps): Promise<number> {
             "so index.ts should export it through pulumi.unsecret(); until then read it with " +
             `\`pulumi stack output versions --show-secrets --stack ${stack}\``);
     }
-    if (typeof matrix !== "object" || matrix === null || typeof matrix[MAIN_SERVER] !== "object") {
+    if (typeof matrix !== "object" || matrix === null || typeof matrix[MAIN_SERVER_HOST] !== "object") {
         throw new ReleaseError(
             `stack ${stack} has no \`versions\` output (has it been deployed?): run \`${pulumi.upCommand()}\` first`);
     }
@@ -96,8 +97,8 @@ function retag(row: Record<string, ImageVersion>, tag: string): Record<string, I
 
 /** The hosts to check: the main server, then each worker the outputs list and the config can reach. */
 function hostTargets(matrix: VersionMatrix, dockerHost: string, workers: WorkerHost[], print: (line: string) => void): HostTarget[] {
-    const targets: HostTarget[] = [{ kind: "main-server", name: MAIN_SERVER, dockerHost }];
-    for (const name of Object.keys(matrix).filter(host => host !== MAIN_SERVER)) {
+    const targets: HostTarget[] = [{ kind: "main-server", name: MAIN_SERVER_HOST, dockerHost }];
+    for (const name of Object.keys(matrix).filter(host => host !== MAIN_SERVER_HOST)) {
         const worker = workers.find(w => w.name === name);
         if (worker === undefined) {
             print(`  note: ${name} is in the outputs but no longer in the stack's workers, so it is not checked (the next pulumi up removes it)`);

@@ -13,9 +13,6 @@ export interface ImageVersion {
 /** Per host, per service: the stack output `versions`. */
 export type VersionMatrix = Record<string, Record<string, ImageVersion>>;
 
-/** The host key of the main server in the `versions` output. */
-export const MAIN_SERVER = "main-server";
-
 /** The worker image is started per task and never kept running: a host only has to hold it. */
 export const TASK_IMAGE_SERVICE = "worker";
 

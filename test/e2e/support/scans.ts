@@ -1,5 +1,4 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { docker, login, publicRequest, PublicEntry, serviceContainer, sql } from "./hosts";
@@ -177,7 +176,6 @@ async function waitUntilDispatchable(mainHost: string, name: string): Promise<vo
 /** The server's log lines about one scan's dispatch, for a failure's message. */
 function dispatchLog(mainHost: string, scanId: string): string {
     const server = serviceContainer(mainHost, "server");
-    const lines = execFileSync("docker", ["--host", mainHost, "logs", "--tail", "300", server], { encoding: "utf8" })
-        .split("\n").filter(line => line.includes(`scan ${scanId}`));
+    const lines = docker(mainHost, ["logs", "--tail", "300", server]).split("\n").filter(line => line.includes(`scan ${scanId}`));
     return lines.length === 0 ? "(nothing)" : lines.join(" | ");
 }
