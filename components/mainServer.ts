@@ -10,6 +10,7 @@ import { databasePasswordScript } from "./databasePassword";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { handOverScript } from "./handOver";
+import { migrationGuardScript, SNAPSHOT_SUBDIR } from "./migrationGuard";
 import { hostPreparationScript } from "./hostPreparation";
 import { containerLabels } from "./labels";
 import { pruneScript } from "./prune";
@@ -190,7 +191,27 @@ export class MainServer extends pulumi.ComponentResource {
                 environment: { DOCKER_HOST: settings.dockerHost },
                 addPreviousOutputInEnv: false,
             }, { parent: this, dependsOn: [postgres] });
-            backing.push(postgres, passwordSet);
+            // Before the new server migrates at its start: a rollback past a migration is refused, and
+            // a migrating update stops the old servers and takes a snapshot first (migrationGuard.ts).
+            const migrations = new command.local.Command(`${name}-migrations`, {
+                create: afterStage(this.staged, migrationGuardScript({
+                    targetTag: args.imageTag,
+                    serverImage: images.require("server").ref,
+                    postgresImage: images.require("postgres").ref,
+                    postgres: containerName("postgres", "in place", args.imageTag),
+                    database: db,
+                    network: NETWORK_NAME,
+                    stack: this.stack,
+                    snapshotDir: `${settings.dataDir}/${SNAPSHOT_SUBDIR}`,
+                    keepSnapshots: args.keepVersions,
+                    composeProject: takeover?.composeProject,
+                })),
+                stdin: pulumi.secret(args.databasePassword.apply(password => `${password}\n`)),
+                environment: { DOCKER_HOST: settings.dockerHost },
+                addPreviousOutputInEnv: false,
+                triggers: [args.imageTag],
+            }, { parent: this, dependsOn: [postgres, passwordSet, prepared] });
+            backing.push(postgres, passwordSet, migrations);
         }
         const redis = this.container(running, {
             service: "redis",
