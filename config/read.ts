@@ -79,6 +79,9 @@ export interface FleetSecrets {
 
 /** The value of DB_HOST that XingRin reads as "the postgres container on this host". */
 export const LOCAL_DATABASE_HOST = "postgres";
+export const DEFAULT_DATABASE_NAME = "xingrin";
+export const DEFAULT_DATABASE_USER = "postgres";
+export const DEFAULT_DATABASE_PORT = 5432;
 
 /** A fresh install's postgres volume; an adopted install keeps the one compose created. */
 export const DEFAULT_POSTGRES_VOLUME = "xingrin_postgres_data";
@@ -133,9 +136,9 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
             database: {
                 local: databaseHost === LOCAL_DATABASE_HOST,
                 host: databaseHost,
-                port: readPort(config, "databasePort", 5432),
-                name: validatePostgresName("databaseName", config.get("databaseName") ?? "xingrin", "xingrin"),
-                user: validatePostgresName("databaseUser", config.get("databaseUser") ?? "postgres", "postgres"),
+                port: readPort(config, "databasePort", DEFAULT_DATABASE_PORT),
+                name: validatePostgresName("databaseName", config.get("databaseName") ?? DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_NAME),
+                user: validatePostgresName("databaseUser", config.get("databaseUser") ?? DEFAULT_DATABASE_USER, DEFAULT_DATABASE_USER),
                 bindAddress: resolveDatabaseBindAddress(databaseBindAddress, { workers: workers.length, localDatabase: databaseHost === LOCAL_DATABASE_HOST }),
                 volume: validateVolumeName("postgresVolume", config.get("postgresVolume") ?? DEFAULT_POSTGRES_VOLUME, DEFAULT_POSTGRES_VOLUME),
             },

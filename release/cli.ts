@@ -7,6 +7,7 @@ import { ReleaseError } from "./errors";
 import { OpenHostAccess, openProcessHostAccess } from "./hostAccess";
 import { PulumiCli, PulumiRunner, processPulumiRunner, selectedStack } from "./pulumiCli";
 import { recover } from "./recover";
+import { restore } from "./restore";
 import { rollback } from "./rollback";
 import { versions } from "./versions";
 
@@ -40,6 +41,13 @@ const HELP = {
         "      worker commands that were running to run again. Asks y/N on a terminal; --yes does it without",
         "      asking. Then `pulumi up` finishes the update (or, with the previous tag, rolls back).",
     ],
+    restore: [
+        "  npm run restore -- <snapshot> [--stack <stack>] [--yes]",
+        "      Puts the stack's database back to a snapshot that an update took before it migrated",
+        "      (v1.1.0-20261208T001500Z.dump, as the update printed it), then deploys that version: stops the",
+        "      servers, recreates the database from the snapshot, sets imageTag and runs `pulumi up --yes --diff`.",
+        "      Everything written since the snapshot is lost. Asks y/N on a terminal; --yes does it without asking.",
+    ],
     versions: [
         "  npm run versions -- [--stack <stack>]",
         "      Per host: the images the stack outputs name, what the host runs, and the versions it holds;",
@@ -53,7 +61,7 @@ const FOOTER = [
     "the stack. pulumi is `$PULUMI` when set, else `pulumi` on PATH.",
 ];
 
-export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.recover, ...HELP.versions, ...FOOTER].join("\n");
+export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.recover, ...HELP.restore, ...HELP.versions, ...FOOTER].join("\n");
 
 /** `npm run <command> -- --help`: that command's part of the usage. */
 export function helpOf(command: Command): string {
@@ -75,6 +83,7 @@ const FLAGS_OF = {
     bump: ["stack", "no-preview", "help"],
     rollback: ["stack", "force", "yes", "help"],
     recover: ["stack", "yes", "help"],
+    restore: ["stack", "yes", "help"],
     versions: ["stack", "help"],
 } as const;
 type Command = keyof typeof FLAGS_OF;
@@ -99,7 +108,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
         return command === undefined ? 1 : 0;
     }
     if (!(command in FLAGS_OF)) {
-        throw new ReleaseError(`unknown command "${command}": use bump, rollback, recover or versions\n${USAGE}`);
+        throw new ReleaseError(`unknown command "${command}": use bump, rollback, recover, restore or versions\n${USAGE}`);
     }
     const name = command as Command;
     const { positionals, flags } = parseCommandLine(name, rest);
@@ -134,6 +143,14 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
             }
             const pulumi = await stackFor(name, rest, flags.stack, deps);
             await recover({ yes: flags.yes }, { pulumi, openHosts: deps.openHosts, print: deps.print, confirm: deps.confirm });
+            return 0;
+        }
+        case "restore": {
+            if (positionals.length !== 1) {
+                throw new ReleaseError(`restore takes exactly one snapshot, for example \`npm run restore -- v1.1.0-20261208T001500Z.dump${stackFlag}\``);
+            }
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
+            await restore({ snapshot: positionals[0], yes: flags.yes }, { pulumi, openHosts: deps.openHosts, print: deps.print, confirm: deps.confirm });
             return 0;
         }
         case "versions": {

@@ -14,8 +14,11 @@ export type HostTarget =
  * unit tests pass a fake that answers from canned output.
  */
 export interface HostAccess {
-    /** Runs `docker <args>` on the host and returns what it printed. */
-    docker(target: HostTarget, args: readonly string[]): Promise<string>;
+    /**
+     * Runs `docker <args>` on the host and returns what it printed. `env` is added to the docker
+     * CLI's environment (main server only), for values `-e NAME` passes on without a command line.
+     */
+    docker(target: HostTarget, args: readonly string[], options?: { env?: Record<string, string> }): Promise<string>;
     /** Deletes the temporary SSH key and known_hosts. */
     close(): void;
 }
@@ -40,10 +43,10 @@ export const openProcessHostAccess: OpenHostAccess = options => {
         identity = createSshIdentity(options.sshPrivateKey, options.workers);
     }
     return {
-        async docker(target, args) {
+        async docker(target, args, runOptions) {
             if (target.kind === "main-server") {
                 const command = ["--host", target.dockerHost, ...args];
-                const result = await runCaptured("docker", command, { missingHint: DOCKER_MISSING });
+                const result = await runCaptured("docker", command, { missingHint: DOCKER_MISSING, env: runOptions?.env });
                 if (result.code !== 0) {
                     throw new ReleaseError(
                         `docker --host ${target.dockerHost} ${args[0]} failed (exit ${result.code}): ${oneLine(result.stderr)}; ` +

@@ -3,7 +3,7 @@ import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
-import { stackFileName } from "./stackSettings";
+import { stackLabelOf } from "./stackLabel";
 import { findWorkerDrift } from "./workerDrift";
 
 export interface RecoverDeps {
@@ -104,9 +104,7 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     const state = await pulumi.exportState() as ExportedState;
     const resources = state.deployment?.resources ?? [];
     const pending = state.deployment?.pending_operations ?? [];
-    const project = projectOf(resources.map(r => r.urn)) ?? "xingrin-deploy";
-    // `--stack` may be fully qualified (org/prod); the program labels with the stack's own name.
-    const stackLabel = `${project}/${stackFileName(pulumi.stack)}`;
+    const stackLabel = stackLabelOf(pulumi, state);
     const tracked = new Set(resources.filter(r => r.type === CONTAINER && r.id).map(r => r.id!));
 
     const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;
@@ -182,10 +180,6 @@ async function removeLeftovers(plan: RecoveryPlan, openHosts: OpenHostAccess, pr
 /** "urn:pulumi:prod::xingrin-deploy::…::xingrin-postgres" -> "xingrin-postgres". */
 function nameOf(urn: string): string {
     return urn.split("::").pop() ?? urn;
-}
-
-function projectOf(urns: string[]): string | undefined {
-    return urns.map(urn => urn.split("::")[1]).find(project => project !== undefined && project !== "");
 }
 
 function lastLines(text: string): string {

@@ -187,7 +187,7 @@ describe("release CLI", () => {
         [["versions", "extra"], /^error: versions takes no arguments, only --stack: `npm run versions -- --stack <stack>`$/],
         [["rollback", "v1.5.8", "v1.5.7"], /^error: rollback takes at most one version/],
         [["rollback", "--stack", " "], /^error: --stack is empty: name a stack, for example --stack dev/],
-        [["deploy"], /^error: unknown command "deploy": use bump, rollback, recover or versions/],
+        [["deploy"], /^error: unknown command "deploy": use bump, rollback, recover, restore or versions/],
         [["bump", "v1.6.1", "--stak", "prod"], /^error: bump: Unknown option '--stak'/],
     ];
     for (const [argv, message] of misuse) {
