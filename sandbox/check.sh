@@ -19,7 +19,7 @@ VOL=$P-pgdata
 PORT=${XINGRIN_SANDBOX_CHECK_PORT:-8083}
 PREFIX=$(jq -r .imagePrefix "$FLEET_JSON")
 REDIS_IMAGE=$(jq -r .redisImage "$FLEET_JSON")
-V1=v1.1.0; V2=v1.2.0
+V1=v1.1.0; V2=v1.2.0; V3=v1.2.1   # V2 migrates the schema; V3 does not
 passed=0; failed=0
 
 ok()   { passed=$((passed + 1)); echo "ok   - $*"; }
@@ -223,6 +223,9 @@ check_out "image carries its version in /VERSION and env" "^$V2 $V2\$" \
   docker_main exec $P-postgres sh -c 'echo "$(cat /VERSION) $XINGRIN_STANDIN_VERSION"'
 check_out "the $V2 server plans its migration before applying it" '^Planned operations: engine\.0002_scan_target_name$' \
   sh -c "docker -H $MAIN_DOCKER_HOST run --rm --network $NET ${DB_ENV[*]} $PREFIX/xingrin-server:$V2 python manage.py migrate --plan | paste -sd' '"
+check_out "[§5 migrations] the $V2 server's showmigrations --plan marks what is applied [X] and what is pending [ ]" \
+  '^\[X\]  engine\.0001_initial \[ \]  engine\.0002_scan_target_name$' \
+  sh -c "docker -H $MAIN_DOCKER_HOST run --rm --network $NET ${DB_ENV[*]} $PREFIX/xingrin-server:$V2 python manage.py showmigrations --plan | paste -sd' '"
 docker_main rm -f $P-server >/dev/null
 run --name $P-server --network-alias server -e IMAGE_TAG=$V2 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V2"
@@ -231,6 +234,12 @@ docker_main kill -s HUP $P-nginx >/dev/null   # the server's address changed: ng
 sleep 1
 check_out "the $V2 server migrated the table and still reads the row" '"target" : "check\.example\.com"' \
   curl -fsS "${CA[@]}" -b "$JAR" "$URL/api/scans/"
+check_out "[§5 migrations] the $V3 server has nothing to migrate over the $V2 schema" '^Planned operations:   No planned migration operations\.$' \
+  sh -c "docker -H $MAIN_DOCKER_HOST run --rm --network $NET ${DB_ENV[*]} $PREFIX/xingrin-server:$V3 python manage.py migrate --plan | paste -sd' '"
+check_out "the postgres image snapshots a database (pg_dump -Fc) and restores it (pg_restore) with its rows" '^check\.example\.com$' \
+  docker_main run --rm --network "$NET" -e PGPASSWORD=secret "$PREFIX/xingrin-postgres:$V2" sh -c \
+    'pg_dump -h postgres -U xingrin -d xingrin -Fc -f /tmp/s.dump && createdb -h postgres -U xingrin restored &&
+     pg_restore -h postgres -U xingrin -d restored --exit-on-error /tmp/s.dump && psql -h postgres -U xingrin -d restored -tAc "SELECT target_name FROM scan"'
 docker_main rm -f $P-server >/dev/null
 run --name $P-server --network-alias server -e IMAGE_TAG=$V1 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V1"

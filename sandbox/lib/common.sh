@@ -10,7 +10,9 @@ STATE=${XINGRIN_SANDBOX_DIR:-/var/lib/xingrin-sandbox}
 # The fleet's shape. Overridable for experiments; the defaults are what sandbox.json describes.
 REGISTRY_ADDR=${XINGRIN_SANDBOX_REGISTRY:-127.0.0.1:5000}
 NAMESPACE=yyhuni
-TAGS=(v1.1.0 v1.2.0)
+# v1.2.0 migrates the schema (images/server/root/app/migrations); v1.2.1 does not, so v1.2.0 <-> v1.2.1
+# is an update and a rollback without a migration.
+TAGS=(v1.1.0 v1.2.0 v1.2.1)
 SERVICES=(server frontend nginx agent worker postgres)
 REDIS_REPO=library/redis
 REDIS_TAG=7-alpine

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { EngineEvent } from "@pulumi/pulumi/automation";
-import { assertScanOnEveryWorker, assertScansBrokenBySchema } from "./support/scans";
+import { assertScanOnEveryWorker } from "./support/scans";
+import { snapshotsOn, watchServerSwitch, withDowntimeProbe } from "./support/migrations";
 import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, sql, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
@@ -20,12 +21,13 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
     const up = (tag: string) => upAt(e2e, tag);
 
+    const containerIds = () => MAIN_SERVICES.map(service => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", serviceContainer(fleet.dockerHost, service)]));
+
     /**
      * What every host runs must be exactly `tag`, and the stack outputs must say the same; and a
-     * scan runs on every worker, unless the database's schema is ahead of `tag` (after a rollback
-     * across the v1.2.0 migration), where XingRin cannot store one.
+     * scan runs on every worker.
      */
-    async function assertFleetAt(tag: string, schemaAhead = false) {
+    async function assertFleetAt(tag: string) {
         for (const service of MAIN_SERVICES) {
             const name = serviceContainer(fleet.dockerHost, service);
             const container = inspectContainer(fleet.dockerHost, name);
@@ -70,8 +72,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         // What XingRin itself must see: each worker remote, online, dispatchable, its agent ours.
         await assertWorkersRegistered(fleet.dockerHost, `xingrin-deploy/${STACK_NAME}`, fleet.workers);
         // And what it must do: a scan on every worker and on the local one, as the UI starts it.
-        if (schemaAhead) await assertScansBrokenBySchema(fleet);
-        else await assertScanOnEveryWorker(fleet, `xingrin-deploy/${STACK_NAME}`, ref("worker", tag));
+        await assertScanOnEveryWorker(fleet, `xingrin-deploy/${STACK_NAME}`, ref("worker", tag));
     }
 
     before(async function () {
@@ -142,6 +143,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         expected["main-server-admin-account"] = "replace";
         expected["main-server-agent-updates-held"] = "replace";
         expected["main-server-worker-records"] = "replace";
+        // Before the new server: its migration plan against the database (a snapshot if it migrates).
+        expected["main-server-migrations"] = "replace";
         for (const service of ["server", "agent", "frontend"]) {
             expected[`xingrin-${service}-v1.2.0`] = "create";
             expected[`xingrin-${service}-v1.1.0`] = "delete";
@@ -172,11 +175,14 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
     });
 
-    it("4. up at v1.2.0: all hosts at v1.2.0, workers hold both versions, postgres data survives", async () => {
+    it("4. up at v1.2.0, which migrates: the old server stops first, a snapshot keeps the v1.1.0 database, the rows survive", async () => {
         // A row stored through XingRin's API at v1.1.0; v1.2.0 migrates the table it lives in.
         await storeScan(fleet, "written-at-v1.1.0.example.com");
-        const result = await up("v1.2.0");
-        assert.strictEqual(result.summary.result, "succeeded");
+        const serverSwitch = await watchServerSwitch(fleet.dockerHost, "xingrin-server-v1.1.0", "xingrin-server-v1.2.0",
+            () => withDowntimeProbe(fleet, "update v1.1.0 -> v1.2.0 (migrates)", async () => {
+                assert.strictEqual((await up("v1.2.0")).summary.result, "succeeded");
+            }));
+        assert.ok(serverSwitch.oldStopped < serverSwitch.newCreated, "the new server was created while the old one still ran against the database");
         await assertFleetAt("v1.2.0");
         for (const worker of fleet.workers) {
             const held = localXingrinImages(worker.dockerHost);
@@ -185,19 +191,39 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             }
         }
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com"]);
+        const snapshots = snapshotsOn(fleet.mainOptXingrinDir);
+        assert.strictEqual(snapshots.length, 1, JSON.stringify(snapshots));
+        assert.match(snapshots[0].dump, /^v1\.1\.0-\d{8}T\d{6}Z\.dump$/);
+        assert.deepStrictEqual(snapshots[0].migrations, ["engine.0001_initial"]);
+        // Written after the snapshot: a restore of it loses this row, as it says.
+        await storeScan(fleet, "written-at-v1.2.0.example.com");
     });
 
-    it("5. roll back through stack config to v1.1.0: all hosts back, nothing pulled, data still there", async () => {
+    let snapshot = "";
+    it("5. a rollback to v1.1.0 is refused before anything changes, naming the snapshot; `npm run restore` of it rolls back, losing what came after", async () => {
+        const before = containerIds();
+        await e2e.stack.setConfig("imageTag", { value: "v1.1.0" });
+        await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
+            assert.match(err.message, /imageTag v1\.1\.0 is older than the database: it has migrations v1\.1\.0 does not know \(engine\.0002_scan_target_name\), and XingRin cannot undo them\. Nothing changed\./);
+            const named = /npm run restore -- (v1\.1\.0-\d{8}T\d{6}Z\.dump) --stack e2e/.exec(err.message);
+            assert.ok(named !== null, err.message);
+            snapshot = named[1];
+            return true;
+        });
+        assert.deepStrictEqual(containerIds(), before, "a container was replaced by the refused rollback");
+        assert.strictEqual(snapshot, snapshotsOn(fleet.mainOptXingrinDir)[0].dump);
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "written-at-v1.2.0.example.com"]);
+
         const pullsBefore = manifestGets(fleet).length;
-        const result = await up("v1.1.0");
-        assert.strictEqual(result.summary.result, "succeeded");
-        await assertFleetAt("v1.1.0", true);
+        const restored = await withDowntimeProbe(fleet, "npm run restore (rollback v1.2.0 -> v1.1.0)", async () => releaseCli(e2e, ["restore", snapshot, "--yes"]));
+        assert.strictEqual(restored.status, 0, restored.output);
+        assert.match(restored.output, /goes back to how XingRin v1\.1\.0 left it at .* UTC\. Everything written since is lost/);
+        await assertFleetAt("v1.1.0");
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the rollback asked the registry for images");
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com"]);
     });
 
     it("6. a tag missing from the registry fails, naming the image, and leaves v1.1.0 running", async () => {
-        const containerIds = () => MAIN_SERVICES.map(service => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", serviceContainer(fleet.dockerHost, service)]));
         const before = containerIds();
         await e2e.stack.setConfig("imageTag", { value: "v9.9.9" });
         await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
@@ -206,7 +232,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         });
         assert.deepStrictEqual(containerIds(), before, "a container was replaced by the failed update");
         await e2e.stack.setConfig("imageTag", { value: "v1.1.0" });
-        await assertFleetAt("v1.1.0", true);
+        await assertFleetAt("v1.1.0");
     });
 
     it("7. `npm run rollback -- --yes` walks back no further than v1.1.0 (rolled back from v1.2.0); forward again is named, and `versions` agrees", async () => {
@@ -218,7 +244,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.match(refused.output, /nothing older to roll back to: v1\.1\.0 is the oldest version on the walk back \(the walk skips v1\.2\.0: rolled back from\)/);
         assert.match(refused.output, /`npm run rollback -- v1\.2\.0 --stack e2e`/);
         assert.strictEqual((await e2e.stack.getConfig("imageTag")).value, "v1.1.0", "a refused rollback changed imageTag");
-        await assertFleetAt("v1.1.0", true);
+        await assertFleetAt("v1.1.0");
 
         const rollback = releaseCli(e2e, ["rollback", "v1.2.0", "--yes"]);
         assert.strictEqual(rollback.status, 0, rollback.output);
@@ -265,7 +291,6 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
     });
 
     it("10. a changed postgresVolume is refused before anything changes, naming the volume that holds the data", async () => {
-        const containerIds = () => MAIN_SERVICES.map(service => docker(fleet.dockerHost, ["inspect", "--format", "{{.Id}}", serviceContainer(fleet.dockerHost, service)]));
         const before = containerIds();
         await e2e.stack.setConfig("postgresVolume", { value: "moved_postgres_data" });
         await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
@@ -275,6 +300,18 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.deepStrictEqual(containerIds(), before, "a container was replaced by the refused update");
         assert.strictEqual(docker(fleet.dockerHost, ["volume", "ls", "-q", "--filter", "name=moved_postgres_data"]), "", "a new volume was created");
         await e2e.stack.removeConfig("postgresVolume");
+        assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
+    });
+
+    it("11. an update without a migration (v1.2.0 -> v1.2.1) keeps the overlap: the old server serves until the new one runs, no snapshot, the rows stay", async () => {
+        const snapshotsBefore = snapshotsOn(fleet.mainOptXingrinDir).map(s => s.dump);
+        const serverSwitch = await watchServerSwitch(fleet.dockerHost, "xingrin-server-v1.2.0", "xingrin-server-v1.2.1",
+            () => withDowntimeProbe(fleet, "update v1.2.0 -> v1.2.1 (no migration)", async () => {
+                assert.strictEqual((await up("v1.2.1")).summary.result, "succeeded");
+            }));
+        assert.ok(serverSwitch.newCreated < serverSwitch.oldStopped, "the old server stopped before the new one was created: downtime without a migration");
+        await assertFleetAt("v1.2.1");
+        assert.deepStrictEqual(snapshotsOn(fleet.mainOptXingrinDir).map(s => s.dump), snapshotsBefore, "an update without a migration took a snapshot");
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
     });
 });

@@ -30,7 +30,7 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
     const ref = (service: string, tag: string) => `${fleet.registry}/${fleet.namespace}/xingrin-${service}:${tag}`;
     const worker2 = () => fleet.workers[1];
     /** The version the whole fleet converged on last: each case starts from it. */
-    let current = "v1.1.0";
+    let current = "v1.2.0";
 
     /** The stack's labelled containers on a host: service -> image label, exactly one per service. */
     function labelled(host: string): Record<string, string> {
@@ -85,10 +85,10 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
 
     before(async () => {
         fleet = sandboxUp();
-        e2e = await createSandboxStack(fleet, "v1.1.0");
-        await up("v1.1.0");
+        e2e = await createSandboxStack(fleet, "v1.2.0");
+        await up("v1.2.0");
         await storeScan(fleet, "scan-history.example.com");
-        assertOneVersion("v1.1.0");
+        assertOneVersion("v1.2.0");
     });
 
     after(async () => {
@@ -105,21 +105,21 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
 
     it("3. the registry down during an update: the update fails and nothing is switched", async () => {
         const restore = stopRegistry();
-        const failed = await failingUp("v1.2.0");
-        assert.match(failed.message, /unable to pull image 127\.0\.0\.1:5000\/yyhuni\/xingrin-[a-z]+:v1\.2\.0/);
-        assertOneVersion("v1.1.0");
-        restore();
-        await up("v1.2.0");
+        const failed = await failingUp("v1.2.1");
+        assert.match(failed.message, /unable to pull image 127\.0\.0\.1:5000\/yyhuni\/xingrin-[a-z]+:v1\.2\.1/);
         assertOneVersion("v1.2.0");
+        restore();
+        await up("v1.2.1");
+        assertOneVersion("v1.2.1");
         reports.push({ fault: "3. registry down during an update", outcome: `failed after ${failed.seconds} s`, commandsToConverge: ["pulumi up"] });
     });
 
     it("4. the registry down during a rollback: the rollback succeeds and pulls nothing", async () => {
         const restore = stopRegistry();
         const pullsBefore = manifestGets(fleet).length;
-        const result = await up("v1.1.0");
+        const result = await up("v1.2.0");
         assert.strictEqual(result.summary.result, "succeeded");
-        assertOneVersion("v1.1.0");
+        assertOneVersion("v1.2.0");
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), []);
         restore();
         reports.push({ fault: "4. registry down during a rollback", outcome: "succeeded", commandsToConverge: [] });
@@ -129,12 +129,12 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         // A tag no earlier run pushed (the sandbox keeps its registry between runs).
         const tag = `v1.3.${Math.floor(Date.now() / 1000)}`;
         for (const service of ["server", "frontend", "agent", "worker", "postgres"]) {
-            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.0", tag);
+            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.1", tag);
         }
         const failed = await failingUp(tag);
         assert.match(failed.message, new RegExp(`unable to pull image 127\\.0\\.0\\.1:5000/yyhuni/xingrin-nginx:${tag.replace(/\./g, "\\.")}`));
-        assertOneVersion("v1.1.0");
-        await copyTag(fleet, `${fleet.namespace}/xingrin-nginx`, "v1.2.0", tag);
+        assertOneVersion("v1.2.0");
+        await copyTag(fleet, `${fleet.namespace}/xingrin-nginx`, "v1.2.1", tag);
         await up(tag);
         assertOneVersion(tag);
         reports.push({ fault: "5. new tag missing for one image", outcome: `failed after ${failed.seconds} s`, commandsToConverge: ["pulumi up"] });
@@ -144,15 +144,15 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         const restore = dropSsh(worker2());
         let failed;
         try {
-            failed = await failingUp("v1.1.0");
+            failed = await failingUp("v1.2.0");
         } finally {
             restore();
         }
         assert.match(failed.message, /worker-2-pre-pull/);
         assert.match(failed.message, new RegExp(`${worker2().address.replace(/\./g, "\\.")}:${worker2().port}.*(timeout|timed out)`, "s"));
         assertOneVersion(current);
-        await up("v1.1.0");
-        assertOneVersion("v1.1.0");
+        await up("v1.2.0");
+        assertOneVersion("v1.2.0");
         reports.push({ fault: "1. worker unreachable over SSH (dial timeouts)", outcome: `failed after ${failed.seconds} s`, commandsToConverge: ["pulumi up"] });
     });
 
@@ -160,15 +160,15 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         const restore = stopWorkerDocker(worker2());
         let failed;
         try {
-            failed = await failingUp("v1.2.0");
+            failed = await failingUp("v1.2.1");
         } finally {
             restore();
         }
         assert.match(failed.message, /worker-2-pre-pull/);
         assert.match(failed.message, /Cannot connect to the Docker daemon/);
-        assertOneVersion("v1.1.0");
-        await up("v1.2.0");
         assertOneVersion("v1.2.0");
+        await up("v1.2.1");
+        assertOneVersion("v1.2.1");
         reports.push({ fault: "2. worker's Docker daemon down", outcome: `failed after ${failed.seconds} s`, commandsToConverge: ["pulumi up"] });
     });
 
@@ -178,32 +178,32 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         await e2e.stack.setConfig("workers", { value: JSON.stringify(workers.map(w => w.name === "worker-2" ? { ...w, hostKey: wrongKey } : w)) });
         let failed;
         try {
-            failed = await failingUp("v1.1.0");
+            failed = await failingUp("v1.2.0");
         } finally {
             await e2e.stack.setConfig("workers", { value: JSON.stringify(workers) });
         }
         assert.match(failed.message, /worker-2-pre-pull/);
         assert.match(failed.message, /host key (does not match|mismatch)/i);
+        assertOneVersion("v1.2.1");
+        await up("v1.2.0");
         assertOneVersion("v1.2.0");
-        await up("v1.1.0");
-        assertOneVersion("v1.1.0");
         reports.push({ fault: "6. worker host key not the configured one", outcome: `failed after ${failed.seconds} s`, commandsToConverge: ["pulumi up"] });
     });
 
     it("8. two `pulumi up` at once: the second is refused and changes nothing", async () => {
-        await e2e.stack.setConfig("imageTag", { value: "v1.2.0" });
+        await e2e.stack.setConfig("imageTag", { value: "v1.2.1" });
         const first = e2e.stack.up({ onOutput: echoTo(e2e), color: "never" });
         await new Promise(resolve => setTimeout(resolve, 3000));
         await assert.rejects(e2e.stack.up({ color: "never" }), /currently locked/);
         const result = await first;
         assert.strictEqual(result.summary.result, "succeeded");
-        current = "v1.2.0";
-        assertOneVersion("v1.2.0");
+        current = "v1.2.1";
+        assertOneVersion("v1.2.1");
         reports.push({ fault: "8. two pulumi up at once (the second)", outcome: "refused at once", commandsToConverge: [] });
     });
 
     it("7. `pulumi up` killed with SIGKILL while a container is replaced: cancel, recover, up converge", async () => {
-        const target = current === "v1.1.0" ? "v1.2.0" : "v1.1.0";
+        const target = current === "v1.2.0" ? "v1.2.1" : "v1.2.0";
         await e2e.stack.setConfig("imageTag", { value: target });
         const env = { ...process.env, ...stackEnv(e2e) };
         const killed = spawn("pulumi", ["up", "--yes", "--skip-preview", "--stack", STACK_NAME, "--color", "never"],

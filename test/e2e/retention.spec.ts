@@ -25,9 +25,9 @@ describe("retention, rollbacks in a row and the pre-pulled taskExecutorImage", f
     before(async () => {
         fleet = sandboxUp();
         for (const service of fleet.services) {
-            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.0", v3);
+            await copyTag(fleet, `${fleet.namespace}/xingrin-${service}`, "v1.2.1", v3);
         }
-        e2e = await createSandboxStack(fleet, "v1.1.0");
+        e2e = await createSandboxStack(fleet, "v1.2.0");
         await e2e.stack.setConfig("keepVersions", { value: "2" });
     });
 
@@ -40,21 +40,21 @@ describe("retention, rollbacks in a row and the pre-pulled taskExecutorImage", f
     });
 
     it("hands out a taskExecutorImage override only once every worker holds it", async () => {
-        await e2e.stack.setConfig("taskExecutorImage", { value: ref("worker", "v1.2.0") });
-        await up("v1.1.0");
+        await e2e.stack.setConfig("taskExecutorImage", { value: ref("worker", "v1.2.1") });
+        await up("v1.2.0");
         const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
-        assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", "v1.2.0"));
+        assert.strictEqual(server.env.TASK_EXECUTOR_IMAGE, ref("worker", "v1.2.1"));
         for (const worker of fleet.workers) {
-            assert.ok(localXingrinImages(worker.dockerHost).includes(ref("worker", "v1.2.0")), `${worker.name} lacks the override`);
+            assert.ok(localXingrinImages(worker.dockerHost).includes(ref("worker", "v1.2.1")), `${worker.name} lacks the override`);
         }
         await e2e.stack.removeConfig("taskExecutorImage");
     });
 
     it("keeps keepVersions versions on every host, the current one and the rollback target among them", async () => {
-        await up("v1.2.0");
+        await up("v1.2.1");
         await up(v3);
         for (const host of [fleet.dockerHost, ...fleet.workers.map(w => w.dockerHost)]) {
-            assert.deepStrictEqual(versionsOn(host), ["v1.2.0", v3].sort(), `${host} holds ${versionsOn(host)}`);
+            assert.deepStrictEqual(versionsOn(host), ["v1.2.1", v3].sort(), `${host} holds ${versionsOn(host)}`);
         }
     });
 
@@ -62,13 +62,13 @@ describe("retention, rollbacks in a row and the pre-pulled taskExecutorImage", f
         const pullsBefore = manifestGets(fleet).length;
         const first = releaseCli(e2e, ["rollback", "--yes"]);
         assert.strictEqual(first.status, 0, first.output);
-        assert.match(first.output, new RegExp(`imageTag ${v3.replace(/\./g, "\\.")} -> v1\\.2\\.0`));
+        assert.match(first.output, new RegExp(`imageTag ${v3.replace(/\./g, "\\.")} -> v1\\.2\\.1`));
         assert.deepStrictEqual(manifestGets(fleet).slice(pullsBefore), [], "the first rollback pulled");
         const second = releaseCli(e2e, ["rollback", "--yes"]);
         assert.strictEqual(second.status, 0, second.output);
-        assert.match(second.output, /imageTag v1\.2\.0 -> v1\.1\.0/);
+        assert.match(second.output, /imageTag v1\.2\.1 -> v1\.2\.0/);
         const server = inspectContainer(fleet.dockerHost, serviceContainer(fleet.dockerHost, "server"));
-        assert.strictEqual(server.env.IMAGE_TAG, "v1.1.0");
-        assert.strictEqual(docker(fleet.workers[0].dockerHost, ["inspect", "--format", "{{.Config.Image}}", "xingrin-agent"]), ref("agent", "v1.1.0"));
+        assert.strictEqual(server.env.IMAGE_TAG, "v1.2.0");
+        assert.strictEqual(docker(fleet.workers[0].dockerHost, ["inspect", "--format", "{{.Config.Image}}", "xingrin-agent"]), ref("agent", "v1.2.0"));
     });
 });
