@@ -1,7 +1,7 @@
 /**
  * The public endpoint as a user sees it: GET /api/health/ through nginx (TLS, trusting the
- * sandbox's certificate) every 100 ms, each with a 1 s timeout. The server's health endpoint answers only while it reaches the database, so a
- * database outage counts as downtime too.
+ * sandbox's certificate) every 100 ms, each with a 1 s timeout. XingRin's health route checks
+ * neither the database nor Redis (contract §9): a failure means no server answered through nginx.
  */
 import * as https from "https";
 
