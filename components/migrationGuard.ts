@@ -55,7 +55,9 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         `target=${shellQuote(args.targetTag)} image=${shellQuote(args.serverImage)} pgimage=${shellQuote(args.postgresImage)}`,
         `pg=${shellQuote(args.postgres)} network=${shellQuote(args.network)} dir=${shellQuote(args.snapshotDir)}`,
         `stack=${shellQuote(args.stack)} stackname=${shellQuote(stackName)} keep=${args.keepSnapshots}`,
-        'err=$(mktemp) && trap \'rm -f "$err"\' EXIT',
+        // POSIX sh (the command provider runs `sh -c`): files instead of process substitution.
+        'tmp=$(mktemp -d) && trap \'rm -rf "$tmp"\' EXIT',
+        'err=$tmp/err known_file=$tmp/known',
         "",
         `if [ "$(echo "SELECT to_regclass('django_migrations') IS NOT NULL" | ${psql})" != t ]; then`,
         '  echo "migrations: a new database; $target creates its schema"',
@@ -73,7 +75,8 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "known=$(printf '%s\\n' \"$plan\" | sed -n 's/^ *\\[[X ]\\] *//p')",
         "pending=$(printf '%s\\n' \"$plan\" | sed -n 's/^ *\\[ \\] *//p')",
         'if [ -z "$known" ]; then echo "migrations: $image printed no migration plan: $(printf \'%s\\n\' "$plan" | tail -n 3)" >&2; exit 1; fi',
-        "ahead=$(printf '%s\\n' \"$ledger\" | grep -vxF -f <(printf '%s\\n' \"$known\") || true)",
+        "printf '%s\\n' \"$known\" > \"$known_file\"",
+        "ahead=$(printf '%s\\n' \"$ledger\" | grep -vxF -f \"$known_file\" || true)",
         "",
         // Snapshots, newest first: those complete (their .migrations written last).
         "snapshots() {",
@@ -84,7 +87,7 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "  for s in $(snapshots); do",
         // One taken at the target version fits exactly; else the newest whose migrations the target all knows.
         '    case "$s" in "$target"-*) fit=$s; break ;; esac',
-        `    if [ -z "$fit" ] && ! ${oneOff} cat "/snapshots/$s.migrations" | grep -qvxF -f <(printf '%s\\n' "$known"); then fit=$s; fi`,
+        `    if [ -z "$fit" ] && ! ${oneOff} cat "/snapshots/$s.migrations" | grep -qvxF -f "$known_file"; then fit=$s; fi`,
         "  done",
         "  what=$(printf '%s\\n' \"$ahead\" | tr '\\n' ' ')",
         '  echo "imageTag $target is older than the database: it has migrations $target does not know (${what% }), and XingRin cannot undo them. Nothing changed." >&2',
@@ -121,7 +124,7 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "case \"$version\" in v[0-9]*|[0-9]*) ;; *) version=unknown ;; esac",
         'name="$version-$(date -u +%Y%m%dT%H%M%SZ)"',
         "restart_servers() { for s in $servers; do docker start \"$s\" >/dev/null || true; done; }",
-        'trap \'rc=$?; rm -f "$err"; if [ "$rc" -ne 0 ]; then restart_servers; fi\' EXIT',
+        'trap \'rc=$?; rm -rf "$tmp"; if [ "$rc" -ne 0 ]; then restart_servers; fi\' EXIT',
         "for s in $servers; do docker stop \"$s\" >/dev/null; done",
         "echo \"migrations: $target applies $(printf '%s\\n' \"$pending\" | tr '\\n' ' ')\"",
         'servers=$(echo $servers)',
@@ -134,7 +137,7 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "fi",
         // Written last: a snapshot without it is incomplete and never offered.
         `printf '%s\\n' "$ledger" | docker run -i --rm -v "$dir:/snapshots" "$pgimage" tee "/snapshots/$name.migrations" >/dev/null`,
-        'trap \'rm -f "$err"\' EXIT',
+        'trap \'rm -rf "$tmp"\' EXIT',
         'echo "migrations: snapshot $dir/$name.dump (the database as $version left it)"',
         "for old in $(snapshots | tail -n +$((keep + 1))); do",
         `  ${oneOff} rm -f "/snapshots/$old.dump" "/snapshots/$old.migrations"`,

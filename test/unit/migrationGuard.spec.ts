@@ -84,7 +84,8 @@ esac
         keepSnapshots,
         composeProject,
     });
-    const result = spawnSync("bash", ["-c", script], {
+    // sh, as the command provider runs it (`sh -c`): on Debian that is dash, which has no bash-isms.
+    const result = spawnSync("sh", ["-c", script], {
         input: "s3cret\n",
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
         encoding: "utf8",
