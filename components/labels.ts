@@ -11,11 +11,14 @@ export { IMAGE_LABEL };
 export const STACK_LABEL = "xingrin.stack";
 /** The compose service it stands for: server, frontend, nginx, agent, postgres, redis. */
 export const SERVICE_LABEL = "xingrin.service";
+/** On a remote worker's agent: the worker's name in `workers`, so that only its own retire step removes it. */
+export const WORKER_LABEL = "xingrin.worker";
 
 export interface ContainerLabels {
     stack: string;
     service: string;
     image: string;
+    worker?: string;
 }
 
 /** Docker's label list, in a fixed order so previews show only real changes. */
@@ -24,5 +27,6 @@ export function containerLabels(labels: ContainerLabels): Array<{ label: string;
         { label: IMAGE_LABEL, value: labels.image },
         { label: SERVICE_LABEL, value: labels.service },
         { label: STACK_LABEL, value: labels.stack },
+        ...(labels.worker === undefined ? [] : [{ label: WORKER_LABEL, value: labels.worker }]),
     ];
 }

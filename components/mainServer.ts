@@ -161,6 +161,26 @@ export class MainServer extends pulumi.ComponentResource {
                 if (deployed !== db.volume) throw new pulumi.ResourceError(postgresVolumeChangeRefusal(deployed, db.volume), this);
                 return deployed;
             });
+            // Before postgres or the server change, against the running database: a rollback past a
+            // migration is refused with nothing changed, and a migrating update stops the old servers
+            // and takes a snapshot first (migrationGuard.ts).
+            const migrations = new command.local.Command(`${name}-migrations`, {
+                create: afterStage(this.staged, migrationGuardScript({
+                    targetTag: args.imageTag,
+                    serverImage: images.require("server").ref,
+                    postgresImage: images.require("postgres").ref,
+                    postgres: containerName("postgres", "in place", args.imageTag),
+                    database: db,
+                    network: NETWORK_NAME,
+                    stack: this.stack,
+                    snapshotDir: `${settings.dataDir}/${SNAPSHOT_SUBDIR}`,
+                    keepSnapshots: args.keepVersions,
+                    composeProject: takeover?.composeProject,
+                })),
+                environment: { DOCKER_HOST: settings.dockerHost },
+                addPreviousOutputInEnv: false,
+                triggers: [args.imageTag],
+            }, { parent: this, dependsOn: [prepared] });
             const postgres = this.container(running, {
                 service: "postgres",
                 switch: "in place",
@@ -178,6 +198,7 @@ export class MainServer extends pulumi.ComponentResource {
                 volumes: [{ volumeName, containerPath: "/var/lib/postgresql/data" }],
                 // Remote workers reach the database on the published port.
                 ports: [{ internal: 5432, external: db.port, ip: db.bindAddress }],
+                dependsOn: [migrations],
                 healthcheck: {
                     tests: ["CMD-SHELL", `pg_isready -U ${db.user}`],
                     ...fastHealthcheck({ timeoutSeconds: 5, failAfterSeconds: 50, startPeriodSeconds: 30 }),
@@ -191,27 +212,7 @@ export class MainServer extends pulumi.ComponentResource {
                 environment: { DOCKER_HOST: settings.dockerHost },
                 addPreviousOutputInEnv: false,
             }, { parent: this, dependsOn: [postgres] });
-            // Before the new server migrates at its start: a rollback past a migration is refused, and
-            // a migrating update stops the old servers and takes a snapshot first (migrationGuard.ts).
-            const migrations = new command.local.Command(`${name}-migrations`, {
-                create: afterStage(this.staged, migrationGuardScript({
-                    targetTag: args.imageTag,
-                    serverImage: images.require("server").ref,
-                    postgresImage: images.require("postgres").ref,
-                    postgres: containerName("postgres", "in place", args.imageTag),
-                    database: db,
-                    network: NETWORK_NAME,
-                    stack: this.stack,
-                    snapshotDir: `${settings.dataDir}/${SNAPSHOT_SUBDIR}`,
-                    keepSnapshots: args.keepVersions,
-                    composeProject: takeover?.composeProject,
-                })),
-                stdin: pulumi.secret(args.databasePassword.apply(password => `${password}\n`)),
-                environment: { DOCKER_HOST: settings.dockerHost },
-                addPreviousOutputInEnv: false,
-                triggers: [args.imageTag],
-            }, { parent: this, dependsOn: [postgres, passwordSet, prepared] });
-            backing.push(postgres, passwordSet, migrations);
+            backing.push(migrations, postgres, passwordSet);
         }
         const redis = this.container(running, {
             service: "redis",

@@ -12,7 +12,7 @@ export interface MigrationGuardArgs {
     targetTag: string;
     /** The new server's image, asked for its migration plan. */
     serverImage: string;
-    /** The postgres image, for the one-off pg_dump (and ls, rm) containers. */
+    /** The postgres image, for the one-off containers that write, list and remove snapshot files. */
     postgresImage: string;
     /** The running postgres container. */
     postgres: string;
@@ -28,8 +28,12 @@ export interface MigrationGuardArgs {
     composeProject?: string;
 }
 
+/** The role the one-off plan container reads the migration ledger as; it exists only while the step runs. */
+export const PLAN_ROLE = "xingrin_migration_plan";
+
 /**
- * Shell run before the new server starts, with databasePassword on stdin. XingRin's server runs
+ * Shell run before the new server starts, and before postgres is replaced, against the running
+ * database (none yet: nothing to check). XingRin's server runs
  * `migrate` when it starts, migrations only move forward, and an older server cannot read a newer
  * schema (contract §5, §11). So the step compares what the new image knows (`showmigrations
  * --plan`, in a one-off container that has SERVER_URL set, which keeps Django's scheduler from
@@ -40,7 +44,10 @@ export interface MigrationGuardArgs {
  *   migrated), then pg_dump takes the snapshot, labelled with the version it belongs to. A failed
  *   snapshot starts them again. Snapshots beyond keepSnapshots are removed, oldest first;
  * - nothing to migrate: old and new servers overlap as in any update (zero downtime).
- * The password reaches psql tools through the environment only (`-e NAME` copies it), never a command line.
+ * The step needs no databasePassword, so it works whatever password the database has when it runs
+ * (a rotation sets the new one only later): psql and pg_dump run inside the postgres container over
+ * its local socket, which the image trusts, and the one-off server reads the ledger as PLAN_ROLE, made
+ * for the step with a random password that travels in environment variables only, and dropped after.
  */
 export function migrationGuardScript(args: MigrationGuardArgs): string {
     const db = args.database;
@@ -49,25 +56,42 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
     const oneOff = 'docker run --rm -v "$dir:/snapshots" "$pgimage"';
     return [
         "set -eu",
-        "IFS= read -r DB_PASSWORD || true",
-        'if [ -z "$DB_PASSWORD" ]; then echo "migrations: no database password on stdin" >&2; exit 1; fi',
-        'PGPASSWORD=$DB_PASSWORD; export DB_PASSWORD PGPASSWORD',
         `target=${shellQuote(args.targetTag)} image=${shellQuote(args.serverImage)} pgimage=${shellQuote(args.postgresImage)}`,
         `pg=${shellQuote(args.postgres)} network=${shellQuote(args.network)} dir=${shellQuote(args.snapshotDir)}`,
         `stack=${shellQuote(args.stack)} stackname=${shellQuote(stackName)} keep=${args.keepSnapshots}`,
         // POSIX sh (the command provider runs `sh -c`): files instead of process substitution.
-        'tmp=$(mktemp -d) && trap \'rm -rf "$tmp"\' EXIT',
+        `plan_role=${PLAN_ROLE}`,
+        'tmp=$(mktemp -d)',
         'err=$tmp/err known_file=$tmp/known',
+        `drop_plan_role() { printf '%s\\n' ${shellQuote(`DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = '${PLAN_ROLE}') THEN ` +
+            `DROP OWNED BY ${PLAN_ROLE}; DROP ROLE ${PLAN_ROLE}; END IF; END $$;`)} | ${psql} >/dev/null 2>&1 || true; }`,
+        'cleanup() { drop_plan_role; rm -rf "$tmp"; }',
+        "trap cleanup EXIT",
         "",
+        ...(args.composeProject === undefined ? [] : [
+            // Taking over: until the program's postgres starts, compose's holds the database.
+            'if [ "$(docker inspect --format \'{{.State.Running}}\' "$pg" 2>/dev/null)" != true ]; then',
+            `  pg=$(docker ps --filter label=com.docker.compose.project=${shellQuote(args.composeProject)} ` +
+                "--filter label=com.docker.compose.service=postgres --format '{{.Names}}' | head -n 1)",
+            "fi",
+        ]),
+        'if [ "$(docker inspect --format \'{{.State.Running}}\' "$pg" 2>/dev/null)" != true ]; then',
+        '  echo "migrations: no database runs yet; $target creates its schema"',
+        "  exit 0",
+        "fi",
         `if [ "$(echo "SELECT to_regclass('django_migrations') IS NOT NULL" | ${psql})" != t ]; then`,
         '  echo "migrations: a new database; $target creates its schema"',
         "  exit 0",
         "fi",
         `ledger=$(echo "SELECT app || '.' || name FROM django_migrations ORDER BY id" | ${psql})`,
         // The new image's own view: every migration it has, [X] applied or [ ] pending.
+        "DB_PASSWORD=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \\n'); export DB_PASSWORD",
+        "drop_plan_role",
+        `printf '%s\\n' '\\getenv pw DB_PASSWORD' "CREATE ROLE $plan_role LOGIN PASSWORD :'pw';" "GRANT SELECT ON django_migrations TO $plan_role;" | ` +
+            psql.replace('docker exec -i "$pg"', 'docker exec -i -e DB_PASSWORD "$pg"') + " >/dev/null",
         'if ! plan=$(docker run --rm --network "$network" ' +
             `-e SERVER_URL=http://server:${SERVER_PORT} -e DB_HOST=${shellQuote(db.host)} -e DB_PORT=${db.port} ` +
-            `-e DB_NAME=${shellQuote(db.name)} -e DB_USER=${shellQuote(db.user)} -e DB_PASSWORD ` +
+            `-e DB_NAME=${shellQuote(db.name)} -e DB_USER=$plan_role -e DB_PASSWORD ` +
             '"$image" python manage.py showmigrations --plan 2>"$err"); then',
         '  echo "migrations: $image could not list its migrations: $(tail -n 3 "$err")" >&2',
         "  exit 1",
@@ -124,20 +148,22 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "case \"$version\" in v[0-9]*|[0-9]*) ;; *) version=unknown ;; esac",
         'name="$version-$(date -u +%Y%m%dT%H%M%SZ)"',
         "restart_servers() { for s in $servers; do docker start \"$s\" >/dev/null || true; done; }",
-        'trap \'rc=$?; rm -rf "$tmp"; if [ "$rc" -ne 0 ]; then restart_servers; fi\' EXIT',
+        'trap \'rc=$?; cleanup; if [ "$rc" -ne 0 ]; then restart_servers; fi\' EXIT',
         "for s in $servers; do docker stop \"$s\" >/dev/null; done",
         "echo \"migrations: $target applies $(printf '%s\\n' \"$pending\" | tr '\\n' ' ')\"",
         'servers=$(echo $servers)',
         '[ -z "$servers" ] || echo "migrations: stopped $servers; the site is down until $target has migrated"',
-        'if ! docker run --rm --network "$network" -e PGPASSWORD -v "$dir:/snapshots" "$pgimage" ' +
-            `pg_dump -h ${shellQuote(db.host)} -p ${db.port} -U ${shellQuote(db.user)} -d ${shellQuote(db.name)} -Fc -f "/snapshots/$name.dump" 2>"$err"; then`,
+        // pg_dump in the postgres container (one consistent transaction), written by a one-off that mounts the directory.
+        `{ docker exec "$pg" pg_dump -Fc -U ${shellQuote(db.user)} -d ${shellQuote(db.name)} 2>"$err" || touch "$tmp/dump-failed"; } | ` +
+            'docker run -i --rm -v "$dir:/snapshots" "$pgimage" dd of="/snapshots/$name.dump" status=none 2>>"$err" || touch "$tmp/dump-failed"',
+        'if [ -e "$tmp/dump-failed" ]; then',
         '  echo "migrations: the snapshot before $target failed, nothing changed: $(tail -n 3 "$err")" >&2',
         `  ${oneOff} rm -f "/snapshots/$name.dump" || true`,
         "  exit 1",
         "fi",
         // Written last: a snapshot without it is incomplete and never offered.
         `printf '%s\\n' "$ledger" | docker run -i --rm -v "$dir:/snapshots" "$pgimage" tee "/snapshots/$name.migrations" >/dev/null`,
-        'trap \'rm -rf "$tmp"\' EXIT',
+        "trap cleanup EXIT",
         'echo "migrations: snapshot $dir/$name.dump (the database as $version left it)"',
         "for old in $(snapshots | tail -n +$((keep + 1))); do",
         `  ${oneOff} rm -f "/snapshots/$old.dump" "/snapshots/$old.migrations"`,

@@ -51,6 +51,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
             serverUrl: args.serverUrl,
             imageTag: args.imageTag,
             stack: args.stack,
+            worker: args.host.name,
             stageRun,
         }));
         this.agent = new command.remote.Command(`${name}-agent`, {
@@ -79,6 +80,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
         this.retire = new command.local.Command(`${name}-retire`, {
             delete: agentRetireScript({
                 workerName: args.host.name,
+                stack: args.stack,
                 address: args.host.address,
                 port: args.host.port,
                 user: args.host.user,

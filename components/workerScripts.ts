@@ -1,4 +1,4 @@
-import { containerLabels } from "./labels";
+import { containerLabels, SERVICE_LABEL, STACK_LABEL, WORKER_LABEL } from "./labels";
 
 /**
  * Shell run on remote worker hosts over SSH. Kept as pure functions so tests can read exactly what
@@ -48,6 +48,8 @@ export interface AgentStartArgs {
     imageTag: string;
     /** "<project>/<stack>", for the container's labels. */
     stack: string;
+    /** The worker's name in `workers`, on its WORKER_LABEL. */
+    worker: string;
     /** The pre-pull run this agent start follows (see STAGE_RUN_MARKER). */
     stageRun: string;
 }
@@ -59,7 +61,7 @@ export interface AgentStartArgs {
  * (agent.sh, contract §7), so the server would dispatch this host's scans to its own Docker.
  */
 export function agentStartScript(args: AgentStartArgs): string {
-    const labels = containerLabels({ stack: args.stack, service: "agent", image: args.image })
+    const labels = containerLabels({ stack: args.stack, service: "agent", image: args.image, worker: args.worker })
         .flatMap(({ label, value }) => ["--label", shellQuote(`${label}=${value}`)]);
     return [
         `# after stage run ${args.stageRun}`,
@@ -86,6 +88,8 @@ export function agentStartScript(args: AgentStartArgs): string {
 
 export interface RetireArgs {
     workerName: string;
+    /** "<project>/<stack>": only this stack's agents are this step's to remove. */
+    stack: string;
     address: string;
     port: number;
     user: string;
@@ -98,7 +102,11 @@ export interface RetireArgs {
  * Run where Pulumi runs, when a worker leaves the stack (or the stack is destroyed): stop its agent
  * over SSH, once, with a short timeout. A host that does not answer (a decommissioned machine) must
  * not hang or fail the update, so the script always succeeds and says what it could not clean up.
- * The SSH private key arrives on stdin and lives only in a 0600 temporary file.
+ * The SSH private key arrives on stdin and lives only in a 0600 temporary file; OpenSSH cannot load
+ * a key without its final newline ("error in libcrypto"), which a key stored in config lacks.
+ * Only this stack's agent of this worker is removed (its labels), or one of this stack from before
+ * agents carried a worker label: every agent is named xingrin-agent, and a worker renamed at the same
+ * address, or another stack's worker on the host, runs one that must stay.
  */
 export function agentRetireScript(args: RetireArgs): string {
     const hostPattern = args.port === 22 ? args.address : `[${args.address}]:${args.port}`;
@@ -108,21 +116,34 @@ export function agentRetireScript(args: RetireArgs): string {
         "umask 077",
         'dir=$(mktemp -d) && trap \'rm -rf "$dir"\' EXIT',
         'cat > "$dir/key"',
+        '[ -z "$(tail -c 1 "$dir/key")" ] || echo >> "$dir/key"',
         `printf '%s\\n' ${shellQuote(`${hostPattern} ${args.hostKey}`)} > "$dir/known_hosts"`,
         [
             'if ssh -i "$dir/key" -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes',
             '-o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes',
             `-o ConnectTimeout=${args.connectTimeoutSeconds} -o ConnectionAttempts=1 -p ${args.port}`,
-            shellQuote(`${args.user}@${args.address}`),
-            shellQuote(`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`), "; then",
+            shellQuote(`${args.user}@${args.address}`), "--", shellQuote(retireRemote(args)), '> "$dir/out"; then',
         ].join(" "),
-        `  echo ${shellQuote(`${where}: agent stopped`)}`,
+        '  if [ -s "$dir/out" ]; then',
+        `    echo ${shellQuote(`${where}: agent stopped`)}`,
+        "  else",
+        `    echo ${shellQuote(`${where}: no agent of this worker runs there`)}`,
+        "  fi",
         "else",
         `  echo ${shellQuote(`${where} could not be reached, so its agent may still run there: when the host is back, ` +
             `run \`docker rm -f ${AGENT_CONTAINER}\` on it, or remove the worker in XingRin`)} >&2`,
         "fi",
         "exit 0",
     ].join("\n");
+}
+
+/** On the worker: remove this stack's agent of this worker (or an unlabelled one of this stack); prints what it removed. */
+function retireRemote(args: RetireArgs): string {
+    return [
+        `docker ps -a --filter ${shellQuote(`label=${STACK_LABEL}=${args.stack}`)} --filter ${shellQuote(`label=${SERVICE_LABEL}=agent`)}`,
+        `--format '{{.ID}} {{.Label "${WORKER_LABEL}"}}' |`,
+        `while read -r id worker; do case "$worker" in ''|${shellQuote(args.workerName)}) docker rm -f "$id" >/dev/null && echo "$id" ;; esac; done`,
+    ].join(" ");
 }
 
 /** The run identifier a pre-pull printed ("" when it printed none). */

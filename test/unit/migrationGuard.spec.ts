@@ -16,6 +16,8 @@ interface FakeMainServer {
     snapshots?: Record<string, string>;
     /** pg_dump fails. */
     dumpFails?: boolean;
+    /** No postgres container runs (a first deploy). */
+    noPostgres?: boolean;
 }
 
 interface GuardRun {
@@ -54,18 +56,22 @@ case "$1 $*" in
     sql=$(cat)
     case "$sql" in
       *to_regclass*) ${host.ledger === undefined ? "echo f" : "echo t"} ;;
+      *"CREATE ROLE"*) [[ "$*" == *"-e DB_PASSWORD "* && -n "$DB_PASSWORD" ]] || exit 7; echo "create plan role" >> "$d/calls" ;;
+      *"DROP ROLE"*) echo "drop plan role" >> "$d/calls" ;;
       *) cat "$d/ledger" ;;
     esac ;;
-  *showmigrations*) [[ "$*" == *"-e SERVER_URL="* && "$*" == *"-e DB_PASSWORD "* ]] || exit 9; cat "$d/plan" ;;
+  "exec "*pg_dump*)
+    echo "$*" >> "$d/calls"
+    ${host.dumpFails === true ? 'echo "pg_dump: error: connection refused" >&2; exit 1' : "echo dump"} ;;
+  "inspect "*"{{.State.Running}} xingrin-postgres") ${host.noPostgres === true ? "exit 1" : "echo true"} ;;
+  *showmigrations*)
+    [[ "$*" == *"-e SERVER_URL="* && "$*" == *"-e DB_USER=xingrin_migration_plan -e DB_PASSWORD "* && -n "$DB_PASSWORD" ]] || exit 9
+    cat "$d/plan" ;;
   "run "*" ls /snapshots") ls "$d/snapshots" ;;
   "run "*" cat "*) cat "$(snap "$last")" ;;
   "run "*" tee "*) echo "$*" >> "$d/calls"; cat > "$(snap "$last")" ;;
+  "run "*" dd "*) f=\${@: -2:1}; cat > "$(snap "\${f#of=}")" ;;
   "run "*" rm -f "*) echo "$*" >> "$d/calls"; for f in "$@"; do case "$f" in /snapshots/*) rm -f "$(snap "$f")" ;; esac; done ;;
-  "run "*pg_dump*)
-    echo "$*" >> "$d/calls"
-    [ "$PGPASSWORD" = s3cret ] || exit 8
-    ${host.dumpFails === true ? 'echo "pg_dump: error: connection refused" >&2; exit 1' : ""}
-    for f in "$@"; do case "$f" in /snapshots/*) echo dump > "$(snap "$f")" ;; esac; done ;;
   "ps "*"{{.Names}}"*) [[ "$*" == *compose* ]] && { [ -n "${composeProject ?? ""}" ] && echo compose-server-1; exit 0; }; cat "$d/names" ;;
   "ps "*) [[ "$*" == *compose* ]] && exit 0; cat "$d/images" ;;
   "inspect "*) exit 1 ;;
@@ -86,7 +92,6 @@ esac
     });
     // sh, as the command provider runs it (`sh -c`): on Debian that is dash, which has no bash-isms.
     const result = spawnSync("sh", ["-c", script], {
-        input: "s3cret\n",
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
         encoding: "utf8",
     });
@@ -105,11 +110,14 @@ const V120_PLAN_FRESH = ["[X]  engine.0001_initial", "[ ]  engine.0002_scan_targ
 const V120_PLAN_DONE = ["[X]  engine.0001_initial", "[X]  engine.0002_scan_target_name"];
 
 describe("migration guard before a new server", () => {
-    it("on a new database does nothing: the server creates the schema", () => {
-        const run = runGuard({ plan: [] });
-        assert.strictEqual(run.status, 0, run.stderr);
-        assert.match(run.stdout, /a new database/);
-        assert.deepStrictEqual(run.calls, []);
+    it("on a first deploy (no postgres yet) and on a new database does nothing: the server creates the schema", () => {
+        const first = runGuard({ plan: [], noPostgres: true });
+        assert.strictEqual(first.status, 0, first.stderr);
+        assert.match(first.stdout, /no database runs yet; v1\.2\.0 creates its schema/);
+        const fresh = runGuard({ plan: [] });
+        assert.strictEqual(fresh.status, 0, fresh.stderr);
+        assert.match(fresh.stdout, /a new database/);
+        assert.deepStrictEqual(fresh.calls.filter(call => !call.includes("plan role")), []);
     });
 
     it("without pending migrations leaves the old server running (the overlap) and takes no snapshot", () => {
@@ -117,7 +125,8 @@ describe("migration guard before a new server", () => {
             servers: { "xingrin-server-v1.2.1": "r/xingrin-server:v1.2.1" } });
         assert.strictEqual(run.status, 0, run.stderr);
         assert.match(run.stdout, /migrations: none for v1\.2\.0; the old and new servers overlap/);
-        assert.deepStrictEqual(run.calls, []);
+        // The ledger is read through a role of the step's own, which goes with it.
+        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role"]);
         assert.deepStrictEqual(run.files, []);
     });
 
@@ -125,9 +134,9 @@ describe("migration guard before a new server", () => {
         const run = runGuard({ ledger: V110, plan: V120_PLAN_FRESH,
             servers: { "xingrin-server-v1.1.0": "r/xingrin-server:v1.1.0", "xingrin-server-v1.2.0": "r/xingrin-server:v1.2.0" } });
         assert.strictEqual(run.status, 0, run.stderr);
-        assert.strictEqual(run.calls[0], "stop xingrin-server-v1.1.0", "the old server stops before the dump");
-        assert.match(run.calls[1], /^run --rm --network xingrin_network -e PGPASSWORD -v \/opt\/xingrin\/db-snapshots:\/snapshots .* pg_dump -h postgres -p 5432 -U postgres -d xingrin -Fc -f \/snapshots\/v1\.1\.0-\d{8}T\d{6}Z\.dump$/);
-        assert.ok(!run.calls.some(call => call.includes("s3cret")), "the password reached a command line");
+        const changes = run.calls.filter(call => !call.includes("plan role"));
+        assert.strictEqual(changes[0], "stop xingrin-server-v1.1.0", "the old server stops before the dump");
+        assert.strictEqual(changes[1], "exec xingrin-postgres pg_dump -Fc -U postgres -d xingrin");
         assert.strictEqual(run.files.length, 2);
         const [dump, ledger] = run.files;
         assert.match(dump, SNAPSHOT_NAME);
@@ -139,7 +148,7 @@ describe("migration guard before a new server", () => {
     it("in a takeover also stops compose's server", () => {
         const run = runGuard({ ledger: V110, plan: V120_PLAN_FRESH }, 2, "docker");
         assert.strictEqual(run.status, 0, run.stderr);
-        assert.strictEqual(run.calls[0], "stop compose-server-1");
+        assert.strictEqual(run.calls.filter(call => !call.includes("plan role"))[0], "stop compose-server-1");
     });
 
     it("a failed snapshot starts the old servers again and leaves no snapshot behind", () => {
@@ -179,7 +188,7 @@ describe("migration guard before a new server", () => {
         assert.strictEqual(run.status, 1);
         assert.match(run.stderr, /imageTag v1\.2\.0 is older than the database: it has migrations v1\.2\.0 does not know \(engine\.0003_engine_index\)/);
         assert.match(run.stderr, /npm run restore -- v1\.2\.0-20260301T000000Z\.dump --stack prod/);
-        assert.deepStrictEqual(run.calls, [], "a refused rollback changed something");
+        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role"], "a refused rollback changed something");
     });
 
     it("falls back to the newest snapshot whose migrations the target knows", () => {

@@ -164,7 +164,8 @@ describe("the program on prod-like config", () => {
         assert.ok(retire.dependencies.includes(agent.urn));
         const script = retire.inputs.delete as string;
         assert.ok(script.includes("printf '%s\\n' '[10.0.1.12]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo' > \"$dir/known_hosts\""), script);
-        assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 'xingrin@10.0.1.12' 'docker rm -f xingrin-agent"), script);
+        assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 'xingrin@10.0.1.12' -- 'docker ps -a --filter"), script);
+        assert.ok(script.includes("xingrin.worker") && script.includes("worker-2"), "the retire step removes only this worker's agent");
         assert.ok(script.includes('-o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes'),
             "only the stack's hostKey may vouch for the worker, not the machine's known_hosts");
         assert.match(script, /could not be reached, so its agent may still run there/);
