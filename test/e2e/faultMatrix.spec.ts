@@ -266,6 +266,25 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         reports.push({ fault: "9. unreachable worker removed from workers", outcome: `succeeded in ${seconds} s`, commandsToConverge: [] });
     });
 
+    it("10. a worker taken out of `workers` while it answers: its agent is gone from the host; listed again, it converges", async () => {
+        const workers = fleet.workers.map(({ name, address, port, user, hostKey }) => ({ name, address, port, user, hostKey }));
+        const agents = () => docker(worker2().dockerHost, ["ps", "-a", "-q", "--filter", "label=xingrin.service=agent"]);
+        assert.notStrictEqual(agents(), "", "worker-2 runs no agent before the case");
+        let result;
+        try {
+            await e2e.stack.setConfig("workers", { value: JSON.stringify(workers.filter(w => w.name !== "worker-2")) });
+            result = await up(current);
+            assert.strictEqual(result.summary.result, "succeeded");
+            assert.match(result.stdout, /worker-2 \(root@[0-9.]+:\d+\): agent stopped/);
+            assert.strictEqual(agents(), "", "a decommissioned worker that answers still runs its agent");
+        } finally {
+            await e2e.stack.setConfig("workers", { value: JSON.stringify(workers) });
+            await up(current);
+        }
+        assertOneVersion(current);
+        reports.push({ fault: "10. reachable worker removed from workers", outcome: "succeeded", commandsToConverge: [] });
+    });
+
     it("drift on the hosts shows and is put right: a container changed by hand, a worker's agent removed, its image deleted", async () => {
         // The main server: the docker provider reads containers back, so a refresh sees the change.
         const redis = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=redis", "--format", "{{.Names}}"]);
