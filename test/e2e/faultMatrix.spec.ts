@@ -275,7 +275,6 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
             await e2e.stack.setConfig("workers", { value: JSON.stringify(workers.filter(w => w.name !== "worker-2")) });
             result = await up(current);
             assert.strictEqual(result.summary.result, "succeeded");
-            assert.match(result.stdout, /worker-2 \(root@[0-9.]+:\d+\): agent stopped/);
             assert.strictEqual(agents(), "", "a decommissioned worker that answers still runs its agent");
         } finally {
             await e2e.stack.setConfig("workers", { value: JSON.stringify(workers) });
