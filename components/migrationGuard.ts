@@ -96,6 +96,8 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         '  echo "migrations: $image could not list its migrations: $(tail -n 3 "$err")" >&2',
         "  exit 1",
         "fi",
+        // Gone before anything else happens: a snapshot must not carry its grant.
+        "drop_plan_role",
         "known=$(printf '%s\\n' \"$plan\" | sed -n 's/^ *\\[[X ]\\] *//p')",
         "pending=$(printf '%s\\n' \"$plan\" | sed -n 's/^ *\\[ \\] *//p')",
         'if [ -z "$known" ]; then echo "migrations: $image printed no migration plan: $(printf \'%s\\n\' "$plan" | tail -n 3)" >&2; exit 1; fi',

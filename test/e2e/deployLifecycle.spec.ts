@@ -6,7 +6,7 @@ import { assertScanOnEveryWorker } from "./support/scans";
 import { snapshotsOn, watchServerSwitch, withDowntimeProbe } from "./support/migrations";
 import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, sql, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
-import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
+import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, releaseCliInBackground, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
 import { assertWorkersRegistered } from "./support/xingrinWorkers";
 
 const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
@@ -215,7 +215,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "written-at-v1.2.0.example.com"]);
 
         const pullsBefore = manifestGets(fleet).length;
-        const restored = await withDowntimeProbe(fleet, "npm run restore (rollback v1.2.0 -> v1.1.0)", async () => releaseCli(e2e, ["restore", snapshot, "--yes"]));
+        const restored = await withDowntimeProbe(fleet, "npm run restore (rollback v1.2.0 -> v1.1.0)", () => releaseCliInBackground(e2e, ["restore", snapshot, "--yes"]));
         assert.strictEqual(restored.status, 0, restored.output);
         assert.match(restored.output, /goes back to how XingRin v1\.1\.0 left it at .* UTC\. Everything written since is lost/);
         await assertFleetAt("v1.1.0");

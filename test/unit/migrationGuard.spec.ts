@@ -126,7 +126,7 @@ describe("migration guard before a new server", () => {
         assert.strictEqual(run.status, 0, run.stderr);
         assert.match(run.stdout, /migrations: none for v1\.2\.0; the old and new servers overlap/);
         // The ledger is read through a role of the step's own, which goes with it.
-        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role"]);
+        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role", "drop plan role"]);
         assert.deepStrictEqual(run.files, []);
     });
 
@@ -134,6 +134,9 @@ describe("migration guard before a new server", () => {
         const run = runGuard({ ledger: V110, plan: V120_PLAN_FRESH,
             servers: { "xingrin-server-v1.1.0": "r/xingrin-server:v1.1.0", "xingrin-server-v1.2.0": "r/xingrin-server:v1.2.0" } });
         assert.strictEqual(run.status, 0, run.stderr);
+        // The plan role is gone before the dump, which would otherwise carry its grant into every restore.
+        const dropped = run.calls.indexOf("drop plan role", run.calls.indexOf("create plan role"));
+        assert.ok(dropped < run.calls.findIndex(call => call.includes("pg_dump")), "the plan role still existed when pg_dump ran");
         const changes = run.calls.filter(call => !call.includes("plan role"));
         assert.strictEqual(changes[0], "stop xingrin-server-v1.1.0", "the old server stops before the dump");
         assert.strictEqual(changes[1], "exec xingrin-postgres pg_dump -Fc -U postgres -d xingrin");
@@ -188,7 +191,7 @@ describe("migration guard before a new server", () => {
         assert.strictEqual(run.status, 1);
         assert.match(run.stderr, /imageTag v1\.2\.0 is older than the database: it has migrations v1\.2\.0 does not know \(engine\.0003_engine_index\)/);
         assert.match(run.stderr, /npm run restore -- v1\.2\.0-20260301T000000Z\.dump --stack prod/);
-        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role"], "a refused rollback changed something");
+        assert.deepStrictEqual(run.calls, ["drop plan role", "create plan role", "drop plan role", "drop plan role"], "a refused rollback changed something");
     });
 
     it("falls back to the newest snapshot whose migrations the target knows", () => {

@@ -13,7 +13,7 @@ export function snapshotsOn(mainOptXingrinDir: string): Array<{ dump: string; mi
     });
 }
 
-/** When each of the two servers was created and first stopped, on the daemon's own clock (ns). */
+/** When the old server first stopped (its process died: `docker stop`, or the provider's forced removal) and the new one was created, on the daemon's own clock (ns). */
 export interface ServerSwitch {
     oldStopped: bigint;
     newCreated: bigint;
@@ -31,7 +31,7 @@ export async function watchServerSwitch(host: string, oldServer: string, newServ
         if (found === undefined) throw new Error(`no "${action}" event for ${name} during the step:\n${lines.join("\n")}`);
         return BigInt(found[2]);
     };
-    return { oldStopped: first(oldServer, "stop"), newCreated: first(newServer, "create") };
+    return { oldStopped: first(oldServer, "die"), newCreated: first(newServer, "create") };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -90,6 +90,23 @@ export function storedState(e2e: E2eStack): string {
 /** The environment a pulumi command needs to reach this stack (its state and passphrase). */
 export function stackEnv(e2e: E2eStack): Record<string, string> {
     return { PULUMI_BACKEND_URL: `file://${e2e.backendDir}`, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
+}
+
+/** releaseCli without blocking this process, so that a probe can run meanwhile. */
+export function releaseCliInBackground(e2e: E2eStack, args: string[]): Promise<{ status: number; output: string }> {
+    return new Promise(resolve => {
+        const child = spawn("npx", ["ts-node", "--transpile-only", "release/cli.ts", ...args, "--stack", STACK_NAME], {
+            cwd: REPO, env: { ...process.env, ...stackEnv(e2e) },
+        });
+        let output = "";
+        child.stdout.on("data", chunk => (output += chunk));
+        child.stderr.on("data", chunk => (output += chunk));
+        child.on("close", code => {
+            e2e.output.push(output);
+            process.stdout.write(output.split("\n").map(line => `      | ${line}`).join("\n"));
+            resolve({ status: code ?? -1, output });
+        });
+    });
 }
 
 /** Runs the release CLI (release/cli.ts) against this stack, as an operator would with npm run. */
