@@ -240,24 +240,22 @@ export class MainServer extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: [...backing] }));
         }
 
-        const server = this.container(running, {
-            service: "server",
-            switch: "versioned",
+        const serverSettings = {
+            imageTag: args.imageTag,
+            taskExecutorImage: args.taskExecutorImage,
+            registry: args.registry,
+            namespace: args.namespace,
+            publicHost: settings.publicHost,
+            publicPort: settings.publicPort,
+            dataDir: settings.dataDir,
+            database: db,
+            databasePassword: args.databasePassword,
+            djangoSecretKey: args.djangoSecretKey,
+            workerApiKey: args.workerApiKey,
+            extraEnv: args.serverExtraEnv,
+        };
+        const serverContainer = {
             image: images.require("server"),
-            envs: serverEnvironment({
-                imageTag: args.imageTag,
-                taskExecutorImage: args.taskExecutorImage,
-                registry: args.registry,
-                namespace: args.namespace,
-                publicHost: settings.publicHost,
-                publicPort: settings.publicPort,
-                dataDir: settings.dataDir,
-                database: db,
-                databasePassword: args.databasePassword,
-                djangoSecretKey: args.djangoSecretKey,
-                workerApiKey: args.workerApiKey,
-                extraEnv: args.serverExtraEnv,
-            }),
             volumes: [
                 { hostPath: settings.dataDir, containerPath: settings.dataDir },
                 // The task distributor starts local workers through the host's Docker socket.
@@ -268,6 +266,13 @@ export class MainServer extends pulumi.ComponentResource {
                 // XingRin's compose: unhealthy after 3 × 30 s of failures, 60 s to start.
                 ...fastHealthcheck({ timeoutSeconds: 10, failAfterSeconds: 90, startPeriodSeconds: 60 }),
             },
+        };
+        // The web servers run no scheduler (SERVER_URL set): two of them overlap in every update.
+        const server = this.container(running, {
+            service: "server",
+            switch: "versioned",
+            ...serverContainer,
+            envs: serverEnvironment({ ...serverSettings, scheduler: false }),
             dependsOn: backing,
         });
 
@@ -346,6 +351,18 @@ export class MainServer extends pulumi.ComponentResource {
             dependsOn: [server, frontend, handOver],
         });
 
+        // XingRin's scheduler, in one process of its own: a server that takes no traffic (no `server`
+        // alias) and has no SERVER_URL. In place: the old one stops before the new one starts, so
+        // two never run, also while the web servers overlap. Last, after nginx: in a takeover,
+        // compose's server (which runs one) is gone by then.
+        const scheduler = this.container(running, {
+            service: "scheduler",
+            switch: "in place",
+            ...serverContainer,
+            envs: serverEnvironment({ ...serverSettings, scheduler: true }),
+            dependsOn: [server, nginx],
+        });
+
         // After the switch: old versions beyond keepVersions leave this host (never one a container uses).
         this.prune = new command.local.Command(`${name}-prune`, {
             create: pruneScript({
@@ -355,7 +372,7 @@ export class MainServer extends pulumi.ComponentResource {
                 keepImages: [args.taskExecutorImage],
             }),
             environment: { DOCKER_HOST: settings.dockerHost },
-        }, { parent: this, dependsOn: [nginx, ...this.switched] });
+        }, { parent: this, dependsOn: [nginx, scheduler, ...this.switched] });
 
         this.running = running;
         this.publicUrl = publicUrl(settings);

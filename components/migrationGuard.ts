@@ -40,7 +40,7 @@ export const PLAN_ROLE = "xingrin_migration_plan";
  * starting) with what the database has applied (django_migrations):
  * - the database has migrations the new image does not know: a rollback past a migration. Refused
  *   before anything changes, naming the snapshot that fits and the command that restores it;
- * - the new image will migrate: the old servers stop (the site is down until the new server has
+ * - the new image will migrate: the old servers and the scheduler stop (the site is down until the new server has
  *   migrated), then pg_dump takes the snapshot, labelled with the version it belongs to. A failed
  *   snapshot starts them again. Snapshots beyond keepSnapshots are removed, oldest first;
  * - nothing to migrate: old and new servers overlap as in any update (zero downtime).
@@ -125,8 +125,9 @@ export function migrationGuardScript(args: MigrationGuardArgs): string {
         "  exit 1",
         "fi",
         "",
-        // The servers that run now: this stack's older ones, and in a takeover compose's.
-        `servers=$(docker ps --filter "label=${STACK_LABEL}=$stack" --filter "label=${SERVICE_LABEL}=server" --format '{{.Names}}' | grep -vx "xingrin-server-$target" || true)`,
+        // The Django processes that run now: this stack's older servers and its scheduler, and in a takeover compose's server.
+        `servers=$(for service in server scheduler; do docker ps --filter "label=${STACK_LABEL}=$stack" --filter "label=${SERVICE_LABEL}=$service" ` +
+            `--format '{{.Names}}'; done | grep -vx "xingrin-server-$target" || true)`,
         ...(args.composeProject === undefined ? [] : [
             `servers="$servers $(docker ps --filter label=com.docker.compose.project=${shellQuote(args.composeProject)} ` +
                 `--filter label=com.docker.compose.service=server --format '{{.Names}}')"`,

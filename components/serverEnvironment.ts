@@ -21,7 +21,16 @@ export interface ServerEnvironmentArgs {
     workerApiKey: pulumi.Output<string>;
     /** Other .env settings, passed as they are (serverExtraEnv; none of the keys set here). */
     extraEnv: pulumi.Output<Record<string, string>>;
+    /**
+     * Whether this process runs XingRin's scheduler: only the scheduler container's does. Every
+     * Django process without SERVER_URL starts one (apps.py, contract §5), with no lock between
+     * them, so the web servers get SERVER_URL, which XingRin's server reads for nothing else.
+     */
+    scheduler: boolean;
 }
+
+/** SERVER_URL as the web servers get it: its presence keeps a Django process from starting the scheduler. */
+export const NO_SCHEDULER_URL = `http://server:${SERVER_PORT}`;
 
 /**
  * The server's environment, as XingRin's docker/.env gives it. IMAGE_TAG and TASK_EXECUTOR_IMAGE
@@ -48,6 +57,7 @@ export function serverEnvironment(args: ServerEnvironmentArgs): pulumi.Output<st
         TASK_EXECUTOR_IMAGE: args.taskExecutorImage,
         SCAN_RESULTS_DIR: `${args.dataDir}/results`,
         LOG_DIR: `${args.dataDir}/logs`,
+        ...(args.scheduler ? {} : { SERVER_URL: NO_SCHEDULER_URL }),
     };
     return pulumi.all([args.databasePassword, args.djangoSecretKey, args.workerApiKey, args.extraEnv])
         .apply(([databasePassword, djangoSecretKey, workerApiKey, extraEnv]) => toEnvList({

@@ -17,6 +17,7 @@ export const PROGRAM_ENV_KEYS: Record<string, string> = {
     DOCKER_USER: "registry and namespace", IMAGE_REGISTRY: "registry", IMAGE_NAMESPACE: "namespace",
     IMAGE_TAG: "imageTag", TASK_EXECUTOR_IMAGE: "taskExecutorImage", SCAN_RESULTS_DIR: "dataDir", LOG_DIR: "dataDir",
     DJANGO_SECRET_KEY: "djangoSecretKey", SECRET_KEY: "djangoSecretKey", WORKER_API_KEY: "workerApiKey",
+    SERVER_URL: "the program (set on the web servers, unset on the scheduler)",
 };
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

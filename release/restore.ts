@@ -103,9 +103,13 @@ export async function restore(options: { snapshot: string; yes: boolean }, deps:
             }
         }
 
-        // Nothing may write while the database is replaced: this stack's servers stop (the update deletes them).
-        const servers = (await docker(["ps", "--filter", `label=${STACK_LABEL}=${stackLabel}`, "--filter", `label=${SERVICE_LABEL}=server`,
-            "--format", "{{.Names}}"])).split("\n").filter(name => name.trim() !== "");
+        // Nothing may write while the database is replaced: this stack's servers and its scheduler stop
+        // (the update replaces them).
+        const servers: string[] = [];
+        for (const service of ["server", "scheduler"]) {
+            servers.push(...(await docker(["ps", "--filter", `label=${STACK_LABEL}=${stackLabel}`, "--filter", `label=${SERVICE_LABEL}=${service}`,
+                "--format", "{{.Names}}"])).split("\n").filter(name => name.trim() !== ""));
+        }
         for (const server of servers) {
             await docker(["stop", server]);
             print(`stopped ${server}`);

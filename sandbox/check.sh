@@ -226,6 +226,16 @@ check_out "the $V2 server plans its migration before applying it" '^Planned oper
 check_out "[§5 migrations] the $V2 server's showmigrations --plan marks what is applied [X] and what is pending [ ]" \
   '^\[X\]  engine\.0001_initial \[ \]  engine\.0002_scan_target_name$' \
   sh -c "docker -H $MAIN_DOCKER_HOST run --rm --network $NET ${DB_ENV[*]} $PREFIX/xingrin-server:$V2 python manage.py showmigrations --plan | paste -sd' '"
+docker_main run --rm --network "$NET" --hostname check-with-url -e SERVER_URL=http://server:8888 "${DB_ENV[@]}" \
+  "$PREFIX/xingrin-server:$V2" python manage.py migrate --plan >/dev/null 2>&1 || true
+docker_main run --rm --network "$NET" --hostname check-without-url "${DB_ENV[@]}" \
+  "$PREFIX/xingrin-server:$V2" python manage.py migrate --plan >/dev/null 2>&1 || true
+check_out "[§5 scheduler] a manage.py run starts XingRin's scheduler without SERVER_URL, and none with it" '^check-without-url$' \
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc \
+    "SELECT string_agg(DISTINCT split_part(process, ' ', 1), ',') FROM standin_scheduler_tick WHERE process LIKE 'check-with%'"
+check_out "[§5 scheduler] the server without SERVER_URL runs the scheduler's jobs" '^[1-9][0-9]*$' \
+  docker_main exec $P-postgres psql -U xingrin -d xingrin -tAc \
+    "SELECT count(*) FROM standin_scheduler_tick WHERE process = '$(docker_main inspect --format '{{.Config.Hostname}}' $P-server) server'"
 docker_main rm -f $P-server >/dev/null
 run --name $P-server --network-alias server -e IMAGE_TAG=$V2 "${DB_ENV[@]}" \
   --health-cmd 'curl -f http://localhost:8888/api/health/' --health-interval 1s --health-retries 30 "$PREFIX/xingrin-server:$V2"

@@ -3,13 +3,13 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { EngineEvent } from "@pulumi/pulumi/automation";
 import { assertScanOnEveryWorker } from "./support/scans";
-import { snapshotsOn, watchServerSwitch, withDowntimeProbe } from "./support/migrations";
-import { docker, expectedImageLabel, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, sql, storeScan } from "./support/hosts";
+import { assertOneSchedulerAtATime, snapshotsOn, watchServerSwitch, withDowntimeProbe } from "./support/migrations";
+import { docker, expectedImageLabel, imageOf, httpsGet, inspectContainer, localXingrinImages, login, publicRequest, scanTargets, serviceContainer, sql, storeScan } from "./support/hosts";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, releaseCliInBackground, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
 import { assertWorkersRegistered } from "./support/xingrinWorkers";
 
-const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx"];
+const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx", "scheduler"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
 
 describe("deploy, update and roll back the sandbox fleet with the real engine", function () {
@@ -32,8 +32,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             const name = serviceContainer(fleet.dockerHost, service);
             const container = inspectContainer(fleet.dockerHost, name);
             assert.ok(container.running, `${name} is not running`);
-            assert.strictEqual(container.imageLabel, expectedImageLabel(service, ref(service, tag)), `${name} label`);
-            assert.ok(container.imageTags.includes(ref(service, tag)), `${name} runs ${container.imageTags.join(",")}`);
+            assert.strictEqual(container.imageLabel, expectedImageLabel(service, ref(imageOf(service), tag)), `${name} label`);
+            assert.ok(container.imageTags.includes(ref(imageOf(service), tag)), `${name} runs ${container.imageTags.join(",")}`);
         }
         // XingRin's compose preloads pg_ivm (the stand-in reports that preload as xingrin.preloaded).
         assert.strictEqual(sql(fleet.dockerHost, "SHOW xingrin.preloaded"), "pg_ivm", "postgres runs without pg_ivm preloaded");
@@ -56,7 +56,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.strictEqual(outputs.imageTag.value, tag);
         const matrix = outputs.versions.value as Record<string, Record<string, { image: string; digest: string }>>;
         for (const service of MAIN_SERVICES) {
-            assert.strictEqual(matrix["main-server"][service].image, ref(service, tag));
+            assert.strictEqual(matrix["main-server"][service].image, ref(imageOf(service), tag));
         }
         for (const worker of fleet.workers) {
             const agent = inspectContainer(worker.dockerHost, serviceContainer(worker.dockerHost, "agent"));
@@ -71,6 +71,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         }
         // What XingRin itself must see: each worker remote, online, dispatchable, its agent ours.
         await assertWorkersRegistered(fleet.dockerHost, `xingrin-deploy/${STACK_NAME}`, fleet.workers);
+        // Never two of XingRin's schedulers at once, through every step so far; and one runs.
+        assertOneSchedulerAtATime(fleet.dockerHost);
         // And what it must do: a scan on every worker and on the local one, as the UI starts it.
         await assertScanOnEveryWorker(fleet, `xingrin-deploy/${STACK_NAME}`, ref("worker", tag));
     }
@@ -135,6 +137,8 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         for (const service of ["postgres", "nginx"]) {
             expected[`xingrin-${service}`] = "replace";
         }
+        // XingRin's scheduler, in its own container: replaced at every tag, the old one stopped first.
+        expected["xingrin-scheduler"] = "replace";
         expected["main-server-hand-over"] = "replace";   // triggered by the new server and frontend
         // Before the switch: the data directories and certificate checked again, and XingRin's agent
         // updater held for the known workers; after the new server is up, it makes sure of the admin
@@ -165,13 +169,13 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
 
         const label = (state: any) => state.inputs.labels.find((l: any) => l.label === "xingrin.image").value;
         const switched = steps.filter(s => s.type === "docker:index/container:Container" && (s.op === "replace" || s.op === "create"));
-        assert.strictEqual(switched.length, 5);
+        assert.strictEqual(switched.length, 6);
         for (const step of switched) {
             const service = name(step.urn).replace(/^xingrin-/, "").replace(/-v1\.2\.0$/, "");
             if (step.op === "replace") {
-                assert.strictEqual(label(step.old), expectedImageLabel(service, ref(service, "v1.1.0")), `${step.urn} old image`);
+                assert.strictEqual(label(step.old), expectedImageLabel(service, ref(imageOf(service), "v1.1.0")), `${step.urn} old image`);
             }
-            assert.strictEqual(label(step.new), expectedImageLabel(service, ref(service, "v1.2.0")), `${step.urn} new image`);
+            assert.strictEqual(label(step.new), expectedImageLabel(service, ref(imageOf(service), "v1.2.0")), `${step.urn} new image`);
         }
     });
 

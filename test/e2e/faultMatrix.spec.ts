@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as path from "path";
-import { docker, expectedImageLabel, inspectContainer, scanTargets, storeScan } from "./support/hosts";
+import { docker, expectedImageLabel, imageOf, inspectContainer, scanTargets, storeScan } from "./support/hosts";
 import { copyTag, dropSsh, restoreSandbox, stopRegistry, stopWorkerDocker } from "./support/faults";
 import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sandbox";
 import { createSandboxStack, E2eStack, echoTo, releaseCli, removeSandboxStack, STACK_NAME, stackEnv, upAt } from "./support/stack";
 
 const REPO = path.resolve(__dirname, "..", "..");
-const MAIN_SERVICES = ["postgres", "redis", "server", "agent", "frontend", "nginx"];
+const MAIN_SERVICES = ["postgres", "redis", "server", "agent", "frontend", "nginx", "scheduler"];
 
 /** One row of the table printed at the end: what an operator meets, and what it takes to recover. */
 interface CaseReport {
@@ -51,7 +51,7 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         const main = labelled(fleet.dockerHost);
         assert.deepStrictEqual(Object.keys(main).sort(), [...MAIN_SERVICES].sort(), "main server services");
         for (const service of MAIN_SERVICES.filter(s => s !== "redis")) {
-            assert.strictEqual(main[service], expectedImageLabel(service, ref(service, tag)), `main server ${service}`);
+            assert.strictEqual(main[service], expectedImageLabel(service, ref(imageOf(service), tag)), `main server ${service}`);
         }
         const serverName = docker(fleet.dockerHost, ["ps", "--filter", "label=xingrin.service=server", "--format", "{{.Names}}"]);
         assert.strictEqual(inspectContainer(fleet.dockerHost, serverName).env.TASK_EXECUTOR_IMAGE, ref("worker", tag));

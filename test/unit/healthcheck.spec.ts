@@ -18,7 +18,7 @@ describe("health checks", () => {
     it("never set startInterval, which Docker before 25 (API 1.44) refuses", async () => {
         const run = await runProgram(prodConfig(), SECRET_KEYS);
         const checked = byType(run.resources, "docker:index/container:Container").filter(c => c.inputs.healthcheck !== undefined);
-        assert.deepStrictEqual(checked.map(c => c.name).sort(), ["xingrin-postgres", "xingrin-redis", "xingrin-server-v1.1.0"]);
+        assert.deepStrictEqual(checked.map(c => c.name).sort(), ["xingrin-postgres", "xingrin-redis", "xingrin-scheduler", "xingrin-server-v1.1.0"]);
         for (const container of checked) {
             assert.strictEqual(container.inputs.healthcheck.startInterval, undefined, container.name);
             for (const key of ["interval", "timeout", "startPeriod"]) {

@@ -18,6 +18,8 @@ interface FakeMainServer {
     dumpFails?: boolean;
     /** No postgres container runs (a first deploy). */
     noPostgres?: boolean;
+    /** The stack's scheduler container runs. */
+    scheduler?: boolean;
 }
 
 interface GuardRun {
@@ -72,7 +74,10 @@ case "$1 $*" in
   "run "*" tee "*) echo "$*" >> "$d/calls"; cat > "$(snap "$last")" ;;
   "run "*" dd "*) f=\${@: -2:1}; cat > "$(snap "\${f#of=}")" ;;
   "run "*" rm -f "*) echo "$*" >> "$d/calls"; for f in "$@"; do case "$f" in /snapshots/*) rm -f "$(snap "$f")" ;; esac; done ;;
-  "ps "*"{{.Names}}"*) [[ "$*" == *compose* ]] && { [ -n "${composeProject ?? ""}" ] && echo compose-server-1; exit 0; }; cat "$d/names" ;;
+  "ps "*"{{.Names}}"*)
+    [[ "$*" == *compose* ]] && { [ -n "${composeProject ?? ""}" ] && echo compose-server-1; exit 0; }
+    [[ "$*" == *"service=scheduler"* ]] && { ${host.scheduler === true ? "echo xingrin-scheduler" : "true"}; exit 0; }
+    cat "$d/names" ;;
   "ps "*) [[ "$*" == *compose* ]] && exit 0; cat "$d/images" ;;
   "inspect "*) exit 1 ;;
   *) echo "$*" >> "$d/calls" ;;
@@ -131,21 +136,21 @@ describe("migration guard before a new server", () => {
     });
 
     it("before a migration stops the old servers, then snapshots the database under the version that wrote it", () => {
-        const run = runGuard({ ledger: V110, plan: V120_PLAN_FRESH,
+        const run = runGuard({ ledger: V110, plan: V120_PLAN_FRESH, scheduler: true,
             servers: { "xingrin-server-v1.1.0": "r/xingrin-server:v1.1.0", "xingrin-server-v1.2.0": "r/xingrin-server:v1.2.0" } });
         assert.strictEqual(run.status, 0, run.stderr);
         // The plan role is gone before the dump, which would otherwise carry its grant into every restore.
         const dropped = run.calls.indexOf("drop plan role", run.calls.indexOf("create plan role"));
         assert.ok(dropped < run.calls.findIndex(call => call.includes("pg_dump")), "the plan role still existed when pg_dump ran");
         const changes = run.calls.filter(call => !call.includes("plan role"));
-        assert.strictEqual(changes[0], "stop xingrin-server-v1.1.0", "the old server stops before the dump");
-        assert.strictEqual(changes[1], "exec xingrin-postgres pg_dump -Fc -U postgres -d xingrin");
+        assert.deepStrictEqual(changes.slice(0, 2), ["stop xingrin-server-v1.1.0", "stop xingrin-scheduler"], "the old server and the scheduler stop before the dump");
+        assert.strictEqual(changes[2], "exec xingrin-postgres pg_dump -Fc -U postgres -d xingrin");
         assert.strictEqual(run.files.length, 2);
         const [dump, ledger] = run.files;
         assert.match(dump, SNAPSHOT_NAME);
         assert.strictEqual(SNAPSHOT_NAME.exec(dump)![1], "v1.1.0");
         assert.strictEqual(fs.readFileSync(path.join(run.dir, "snapshots", ledger), "utf8"), "engine.0001_initial\n");
-        assert.match(run.stdout, /stopped xingrin-server-v1\.1\.0; the site is down until v1\.2\.0 has migrated/);
+        assert.match(run.stdout, /stopped xingrin-server-v1\.1\.0 xingrin-scheduler; the site is down until v1\.2\.0 has migrated/);
     });
 
     it("in a takeover also stops compose's server", () => {

@@ -5,7 +5,7 @@ import { prodConfig, SECRET_KEYS, SECRETS } from "../support/fixtures";
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 const CONTAINER = "docker:index/container:Container";
 const COMMAND = "command:remote:Command";
-const CONTAINERS_V110 = ["xingrin-postgres", "xingrin-redis", "xingrin-server-v1.1.0", "xingrin-agent-v1.1.0", "xingrin-frontend-v1.1.0", "xingrin-nginx"];
+const CONTAINERS_V110 = ["xingrin-postgres", "xingrin-redis", "xingrin-server-v1.1.0", "xingrin-agent-v1.1.0", "xingrin-frontend-v1.1.0", "xingrin-nginx", "xingrin-scheduler"];
 const REGISTRY = "registry.example.com/xingrin";
 
 function env(container: { inputs: Record<string, any> }): Record<string, string> {
@@ -192,12 +192,28 @@ describe("the program on prod-like config", () => {
             const labels = Object.fromEntries(container.inputs.labels.map((l: { label: string; value: string }) => [l.label, l.value]));
             assert.strictEqual(labels["xingrin.stack"], "xingrin-deploy/prod", container.name);
             assert.ok(container.name.startsWith(`xingrin-${labels["xingrin.service"]}`), container.name);
-            assert.ok(labels["xingrin.image"].includes(labels["xingrin.service"]), container.name);
+            // The scheduler runs the server's image.
+            const imageOf = labels["xingrin.service"] === "scheduler" ? "server" : labels["xingrin.service"];
+            assert.ok(labels["xingrin.image"].includes(imageOf), container.name);
         }
         const agent = named(v110.resources, "worker-1-agent").inputs.create as string;
         for (const label of ["'xingrin.stack=xingrin-deploy/prod'", "'xingrin.service=agent'", `'xingrin.image=${REGISTRY}/xingrin-agent:v1.1.0'`]) {
             assert.ok(agent.includes(`--label ${label}`), `agent lacks ${label}`);
         }
+    });
+
+    it("runs XingRin's scheduler in one container of its own, after nginx; the web servers start none (SERVER_URL set)", () => {
+        const server = named(v110.resources, "xingrin-server-v1.1.0");
+        const scheduler = named(v110.resources, "xingrin-scheduler");
+        assert.strictEqual(env(server).SERVER_URL, "http://server:8888");
+        assert.strictEqual(env(scheduler).SERVER_URL, undefined, "the scheduler container would start no scheduler");
+        const serverEnv = env(server);
+        delete serverEnv.SERVER_URL;
+        assert.deepStrictEqual(env(scheduler), serverEnv, "the scheduler runs with the server's settings");
+        assert.strictEqual(scheduler.inputs.image, server.inputs.image);
+        assert.deepStrictEqual(scheduler.inputs.networksAdvanced[0].aliases, ["scheduler"], "the scheduler must not answer to `server`");
+        assert.ok(scheduler.dependencies.includes(named(v110.resources, "xingrin-nginx").urn));
+        assert.ok(scheduler.inputs.healthcheck !== undefined);
     });
 
     it("names the network xingrin_network and attaches every container to it", () => {

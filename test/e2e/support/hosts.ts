@@ -21,6 +21,11 @@ export interface ContainerView {
 /** The services replaced in place only for a new image content: their label names no tag. */
 export const FOLLOW_CONTENT = ["postgres", "redis", "nginx"];
 
+/** The XingRin image a service's container runs: the scheduler runs the server's. */
+export function imageOf(service: string): string {
+    return service === "scheduler" ? "server" : service;
+}
+
 /** The xingrin.image label the program gives a service's container for image `ref`. */
 export function expectedImageLabel(service: string, ref: string): string {
     return FOLLOW_CONTENT.includes(service) ? repositoryOf(ref) : ref;

@@ -1,7 +1,8 @@
+import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { downtime, Probe } from "../../../bench/probe";
-import { docker, PublicEntry } from "./hosts";
+import { docker, PublicEntry, sql } from "./hosts";
 
 /** The snapshots an update took on the main server (its own /opt/xingrin), oldest first. */
 export function snapshotsOn(mainOptXingrinDir: string): Array<{ dump: string; migrations: string[] }> {
@@ -47,4 +48,22 @@ export async function withDowntimeProbe<T>(fleet: PublicEntry, step: string, run
         const seen = downtime(await probe.stop());
         console.log(`      downtime of "${step}": ${seen.failed} of ${seen.requests} requests failed, longest gap ${seen.longestGapMs} ms`);
     }
+}
+
+/**
+ * XingRin runs its scheduled jobs in every Django process without SERVER_URL, with no lock between
+ * them (contract §5). The server stand-in records each running scheduler's ticks, by container, in
+ * standin_scheduler_tick; read in order, the containers must follow one another, never alternate:
+ * two schedulers never ran at once. And one runs now: the stack's scheduler container's.
+ */
+export function assertOneSchedulerAtATime(mainHost: string): void {
+    const ticks = sql(mainHost, "SELECT split_part(process, ' ', 1) FROM standin_scheduler_tick ORDER BY id").split("\n").filter(t => t !== "");
+    const runs: string[] = [];
+    for (const process of ticks) if (runs[runs.length - 1] !== process) runs.push(process);
+    const twice = runs.filter((process, i) => runs.indexOf(process) !== i);
+    assert.deepStrictEqual(twice, [], `two schedulers ran at once; their ticks alternate: ${runs.join(" -> ")}`);
+    const current = docker(mainHost, ["inspect", "--format", "{{.Config.Hostname}}", "xingrin-scheduler"]);
+    assert.strictEqual(runs[runs.length - 1], current, `the last scheduler to run was ${runs[runs.length - 1]}, not xingrin-scheduler (${current})`);
+    const age = Number(sql(mainHost, "SELECT extract(epoch FROM now() - max(at)) FROM standin_scheduler_tick"));
+    assert.ok(age < 15, `xingrin-scheduler last ran its jobs ${age} s ago`);
 }

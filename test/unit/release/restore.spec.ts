@@ -21,7 +21,7 @@ class FakeMainServer {
             this.envs.push(options?.env);
             if (args[0] === "inspect") return "r/yyhuni/xingrin-postgres:v1.2.0\n";
             if (line.endsWith("ls /snapshots")) return this.snapshots.join("\n") + "\n";
-            if (args[0] === "ps") return "xingrin-server-v1.2.0\n";
+            if (args[0] === "ps") return line.includes("service=scheduler") ? "xingrin-scheduler\n" : "xingrin-server-v1.2.0\n";
             if (args.includes("pg_restore") && this.restoreFails) throw new Error("pg_restore: error: could not read input file");
             return "";
         },
@@ -43,7 +43,7 @@ describe("release restore", () => {
         assert.throws(() => parseSnapshotName("v1.1.0-20261208T001500Z.dump; rm -rf /"), /is not a snapshot/);
     });
 
-    it("stops the servers, recreates the database from the snapshot, then deploys its version", async () => {
+    it("stops the servers and the scheduler, recreates the database from the snapshot, then deploys its version", async () => {
         const fake = stackWithState();
         const host = new FakeMainServer();
         const out = printed();
@@ -52,7 +52,9 @@ describe("release restore", () => {
         const changes = host.calls.filter(call => !call.startsWith("inspect") && !call.endsWith("ls /snapshots"));
         assert.deepStrictEqual(changes, [
             "ps --filter label=xingrin.stack=xingrin-deploy/prod --filter label=xingrin.service=server --format {{.Names}}",
+            "ps --filter label=xingrin.stack=xingrin-deploy/prod --filter label=xingrin.service=scheduler --format {{.Names}}",
             "stop xingrin-server-v1.2.0",
+            "stop xingrin-scheduler",
             "exec xingrin-postgres psql -X -q -v ON_ERROR_STOP=1 -U postgres -d postgres " +
                 "-c DROP DATABASE IF EXISTS \"xingrin\" WITH (FORCE) -c CREATE DATABASE \"xingrin\" OWNER \"postgres\"",
             "run --rm --network xingrin_network -e PGPASSWORD -v /opt/xingrin/db-snapshots:/snapshots:ro r/yyhuni/xingrin-postgres:v1.2.0 " +

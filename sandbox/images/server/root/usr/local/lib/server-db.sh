@@ -33,3 +33,17 @@ applied_migrations() {
 scan_target_column() {
   if image_migrations | grep -qx engine.0002_scan_target_name; then echo target_name; else echo target; fi
 }
+
+# XingRin's scheduler (contract §5): every Django process without SERVER_URL starts an APScheduler
+# (backend/apps/engine/apps.py:14-17) whose jobs run every minute, with no lock between processes.
+# Modelled as a tick that the process writes into standin_scheduler_tick (a table of the stand-in's
+# own, not XingRin's) while its scheduler runs, so a test can read how many schedulers ran, and
+# when: a tick every STANDIN_SCHEDULER_SECONDS for a server, one for a manage.py command.
+scheduler_tick() {
+  printf '%s\n' "CREATE TABLE IF NOT EXISTS standin_scheduler_tick (id bigserial PRIMARY KEY, process text NOT NULL, at timestamptz NOT NULL DEFAULT now());" \
+    "INSERT INTO standin_scheduler_tick (process) VALUES (:'process');" | sql -v process="$1" >/dev/null 2>&1 || true
+}
+scheduler_loop() {
+  log "scheduler started (no SERVER_URL: this process runs XingRin's scheduled jobs)"
+  while :; do scheduler_tick "$(hostname) server"; sleep "${STANDIN_SCHEDULER_SECONDS:-2}"; done
+}
