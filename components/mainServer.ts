@@ -10,6 +10,7 @@ import { databasePasswordScript } from "./databasePassword";
 import { fastHealthcheck } from "./healthcheck";
 import { HostImage, XingrinImages } from "./images";
 import { handOverScript } from "./handOver";
+import { createScript } from "./localScript";
 import { migrationGuardScript, SNAPSHOT_SUBDIR } from "./migrationGuard";
 import { hostPreparationScript } from "./hostPreparation";
 import { containerLabels } from "./labels";
@@ -137,14 +138,12 @@ export class MainServer extends pulumi.ComponentResource {
 
         // XingRin's data directories and, where none is given, a TLS certificate: before anything starts.
         const prepared = new command.local.Command(`${name}-host-preparation`, {
-            create: afterStage(this.staged, hostPreparationScript({
+            ...createScript(`${name}-host-preparation`, afterStage(this.staged, hostPreparationScript({
                 image: images.require("server").ref,
                 dataDir: settings.dataDir,
                 tlsCertDir: settings.tlsCertDir,
                 publicHost: settings.publicHost,
-            })),
-            environment: { DOCKER_HOST: settings.dockerHost },
-            addPreviousOutputInEnv: false,
+            })), settings.dockerHost),
             // Again at every tag: a certificate removed since is made anew.
             triggers: [args.imageTag],
         }, { parent: this });
@@ -165,7 +164,7 @@ export class MainServer extends pulumi.ComponentResource {
             // migration is refused with nothing changed, and a migrating update stops the old servers
             // and takes a snapshot first (migrationGuard.ts).
             const migrations = new command.local.Command(`${name}-migrations`, {
-                create: afterStage(this.staged, migrationGuardScript({
+                ...createScript(`${name}-migrations`, afterStage(this.staged, migrationGuardScript({
                     targetTag: args.imageTag,
                     serverImage: images.require("server").ref,
                     postgresImage: images.require("postgres").ref,
@@ -176,9 +175,7 @@ export class MainServer extends pulumi.ComponentResource {
                     snapshotDir: `${settings.dataDir}/${SNAPSHOT_SUBDIR}`,
                     keepSnapshots: args.keepVersions,
                     composeProject: takeover?.composeProject,
-                })),
-                environment: { DOCKER_HOST: settings.dockerHost },
-                addPreviousOutputInEnv: false,
+                })), settings.dockerHost),
                 triggers: [args.imageTag],
             }, { parent: this, dependsOn: [prepared] });
             const postgres = this.container(running, {
@@ -207,10 +204,9 @@ export class MainServer extends pulumi.ComponentResource {
             // databasePassword in the database itself, before any server gets it: on the first
             // deploy, and again whenever the secret changes (a new stdin reruns the command).
             const passwordSet = new command.local.Command(`${name}-database-password`, {
-                create: databasePasswordScript({ container: containerName("postgres", "in place", args.imageTag), user: db.user }),
+                ...createScript(`${name}-database-password`,
+                    databasePasswordScript({ container: containerName("postgres", "in place", args.imageTag), user: db.user }), settings.dockerHost),
                 stdin: pulumi.secret(args.databasePassword.apply(password => `${password}\n`)),
-                environment: { DOCKER_HOST: settings.dockerHost },
-                addPreviousOutputInEnv: false,
             }, { parent: this, dependsOn: [postgres] });
             backing.push(migrations, postgres, passwordSet);
         }
@@ -233,9 +229,7 @@ export class MainServer extends pulumi.ComponentResource {
         if (args.workers.length > 0 && recordsDb !== undefined) {
             // Before the new server answers any heartbeat (workerRecordScripts.ts says why).
             backing.push(new command.local.Command(`${name}-agent-updates-held`, {
-                create: holdAgentUpdatesScript(args.workers, redisName, recordsDb),
-                environment: { DOCKER_HOST: settings.dockerHost },
-                addPreviousOutputInEnv: false,
+                ...createScript(`${name}-agent-updates-held`, holdAgentUpdatesScript(args.workers, redisName, recordsDb), settings.dockerHost),
                 triggers: [args.imageTag, redis.id],
             }, { parent: this, dependsOn: [...backing] }));
         }
@@ -277,9 +271,7 @@ export class MainServer extends pulumi.ComponentResource {
         });
 
         new command.local.Command(`${name}-admin-account`, {
-            create: adminAccountScript(containerName("server", "versioned", args.imageTag)),
-            environment: { DOCKER_HOST: settings.dockerHost },
-            addPreviousOutputInEnv: false,
+            ...createScript(`${name}-admin-account`, adminAccountScript(containerName("server", "versioned", args.imageTag)), settings.dockerHost),
             // For every new server container: a fresh or restored database gets its login back.
             triggers: [server.id],
         }, { parent: this, dependsOn: [server] });
@@ -287,15 +279,13 @@ export class MainServer extends pulumi.ComponentResource {
         this.workerIds = pulumi.output<Record<string, string>>({});
         if (args.workers.length > 0) {
             const records = new command.local.Command(`${name}-worker-records`, {
-                create: workerRecordsScript({
+                ...createScript(`${name}-worker-records`, workerRecordsScript({
                     workers: args.workers,
                     server: containerName("server", "versioned", args.imageTag),
                     redis: redisName,
                     database: recordsDb,
-                }),
+                }), settings.dockerHost),
                 stdin: pulumi.secret(args.workerPasswords ?? pulumi.output("")),
-                environment: { DOCKER_HOST: settings.dockerHost },
-                addPreviousOutputInEnv: false,
                 // Again for every new server container: it is the one that registers them.
                 triggers: [server.id],
             }, { parent: this, dependsOn: [server] });
@@ -325,15 +315,13 @@ export class MainServer extends pulumi.ComponentResource {
         // Once the new server and frontend are healthy: the old ones leave the network and nginx
         // reloads, so it resolves the new ones only (handOver.ts says why).
         const handOver = new command.local.Command(`${name}-hand-over`, {
-            create: handOverScript({
+            ...createScript(`${name}-hand-over`, handOverScript({
                 stack: this.stack,
                 network: NETWORK_NAME,
                 services: ["server", "frontend"],
                 current: [containerName("server", "versioned", args.imageTag), containerName("frontend", "versioned", args.imageTag)],
                 proxy: containerName("nginx", "in place", args.imageTag),
-            }),
-            environment: { DOCKER_HOST: settings.dockerHost },
-            addPreviousOutputInEnv: false,
+            }), settings.dockerHost),
             // Again whenever the server or the frontend is a new container, also at the same tag
             // (a changed secret or setting): nginx must resolve its new address.
             triggers: [server.id, frontend.id],
@@ -365,13 +353,12 @@ export class MainServer extends pulumi.ComponentResource {
 
         // After the switch: old versions beyond keepVersions leave this host (never one a container uses).
         this.prune = new command.local.Command(`${name}-prune`, {
-            create: pruneScript({
+            ...createScript(`${name}-prune`, pruneScript({
                 imagePrefix: listedImagePrefix({ registry: args.registry, namespace: args.namespace }),
                 currentTag: args.imageTag,
                 keepVersions: args.keepVersions,
                 keepImages: [args.taskExecutorImage],
-            }),
-            environment: { DOCKER_HOST: settings.dockerHost },
+            }), settings.dockerHost),
         }, { parent: this, dependsOn: [nginx, scheduler, ...this.switched] });
 
         this.running = running;

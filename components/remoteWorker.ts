@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerHost } from "../config/workers";
+import { deleteScript } from "./localScript";
 import { pruneScript } from "./prune";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
@@ -78,7 +79,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
             update: prune,
         }, { parent: this, dependsOn: [this.agent] });
         this.retire = new command.local.Command(`${name}-retire`, {
-            delete: agentRetireScript({
+            ...deleteScript(`${name}-retire`, agentRetireScript({
                 workerName: args.host.name,
                 stack: args.stack,
                 address: args.host.address,
@@ -86,7 +87,7 @@ export class RemoteWorker extends pulumi.ComponentResource {
                 user: args.host.user,
                 hostKey: args.host.hostKey,
                 connectTimeoutSeconds: SSH_DIAL_TIMEOUT_SECONDS,
-            }),
+            })),
             stdin: pulumi.secret(args.sshPrivateKey),
         }, { parent: this, dependsOn: [this.agent] });
 

@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { Takeover } from "../config/takeover";
+import { createScript } from "./localScript";
 import { shellQuote } from "./workerScripts";
 
 /**
@@ -47,7 +48,6 @@ export interface TakeoverStepArgs {
 /** One step of a takeover, on the machine running Pulumi, against the main server's Docker. */
 export function takeoverStep(name: string, args: TakeoverStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     return new command.local.Command(name, {
-        create: args.gate(removeComposeServicesScript(args.takeover.composeProject, args.services)),
-        environment: { DOCKER_HOST: args.dockerHost },
+        ...createScript(name, args.gate(removeComposeServicesScript(args.takeover.composeProject, args.services)), args.dockerHost),
     }, opts);
 }

@@ -32,7 +32,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
         case "command:remote:Command":
             return { stdout: prePullReport(String(inputs.create ?? ""), digestOf), stderr: "" };
         case "command:local:Command":
-            return { stdout: workerRecordsReport(String(inputs.create ?? "")), stderr: "" };
+            return { stdout: workerRecordsReport(String(inputs.environment?.XINGRIN_SCRIPT ?? "")), stderr: "" };
         default:
             return {};
     }

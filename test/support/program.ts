@@ -88,3 +88,12 @@ export function isSecretInput(value: unknown): boolean {
 export function plain<T>(value: T | { value: T }): T {
     return isSecretInput(value) ? (value as { value: T }).value : value as T;
 }
+
+/**
+ * The shell a command resource runs: a local step's script travels in its environment
+ * (components/localScript.ts), a remote command's is its create (or delete) text.
+ */
+export function scriptOf(resource: RecordedResource): string {
+    const environment = resource.inputs.environment as Record<string, string> | undefined;
+    return environment?.XINGRIN_SCRIPT ?? String(resource.inputs.create ?? resource.inputs.delete ?? "");
+}

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { byType, isSecretInput, named, plain, runProgram, valueOf, ProgramRun, StackConfig } from "../support/program";
+import { byType, isSecretInput, named, plain, runProgram, scriptOf, valueOf, ProgramRun, StackConfig } from "../support/program";
 import { prodConfig, SECRET_KEYS, SECRETS } from "../support/fixtures";
 
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
@@ -21,7 +21,7 @@ function imageLabel(container: { inputs: Record<string, any> }): string {
 function allImageRefs(run: ProgramRun): string[] {
     const pulled = byType(run.resources, REMOTE_IMAGE).map(r => r.inputs.name as string);
     const labelled = byType(run.resources, CONTAINER).map(imageLabel);
-    const remote = byType(run.resources, COMMAND).flatMap(r => (r.inputs.create as string).match(/'[^'= ]+\/xingrin-[a-z]+:[^' ]+'/g) ?? [])
+    const remote = byType(run.resources, COMMAND).flatMap(r => scriptOf(r).match(/'[^'= ]+\/xingrin-[a-z]+:[^' ]+'/g) ?? [])
         .map(quoted => quoted.slice(1, -1));
     return [...pulled, ...labelled, ...remote];
 }
@@ -72,7 +72,7 @@ describe("the program on prod-like config", () => {
         assert.ok(named(v120.resources, "xingrin-nginx").dependencies.includes(handOver.urn), "nginx must start after the hand-over");
         // Rerun for any new server or frontend container, also at the same tag (nginx resolves it anew).
         assert.strictEqual(handOver.inputs.triggers.length, 2);
-        assert.match(handOver.inputs.create, /current='xingrin-server-v1\.2\.0 xingrin-frontend-v1\.2\.0'/);
+        assert.match(scriptOf(handOver), /current='xingrin-server-v1\.2\.0 xingrin-frontend-v1\.2\.0'/);
     });
 
     it("replaces nginx only for a new image content too: its label names no tag, the hand-over reloads it", () => {
@@ -81,7 +81,7 @@ describe("the program on prod-like config", () => {
         const { image: imageAfter, ...after } = named(v120.resources, "xingrin-nginx").inputs;
         assert.deepStrictEqual(plain(after), plain(before));
         assert.notStrictEqual(plain(imageAfter), plain(imageBefore));
-        assert.match(named(v120.resources, "main-server-hand-over").inputs.create, /proxy='xingrin-nginx'/);
+        assert.match(scriptOf(named(v120.resources, "main-server-hand-over")), /proxy='xingrin-nginx'/);
     });
 
     it("pulls one image per XingRin service the main server needs, kept on the host for rollbacks", () => {
@@ -161,8 +161,9 @@ describe("the program on prod-like config", () => {
         const retire = named(v110.resources, "worker-2-retire");
         assert.strictEqual(retire.type, "command:local:Command");
         assert.strictEqual(retire.inputs.create, undefined);
+        assert.strictEqual(retire.inputs.delete, `sh -c "$XINGRIN_SCRIPT" worker-2-retire`);
         assert.ok(retire.dependencies.includes(agent.urn));
-        const script = retire.inputs.delete as string;
+        const script = scriptOf(retire);
         assert.ok(script.includes("printf '%s\\n' '[10.0.1.12]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo' > \"$dir/known_hosts\""), script);
         assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 'xingrin@10.0.1.12' -- 'docker ps -a --filter"), script);
         assert.ok(script.includes("xingrin.worker") && script.includes("worker-2"), "the retire step removes only this worker's agent");
@@ -180,8 +181,10 @@ describe("the program on prod-like config", () => {
         for (const container of byType(v110.resources, CONTAINER)) {
             assert.ok(mainPrune.dependencies.includes(container.urn), `main-server-prune must wait for ${container.name}`);
         }
-        assert.match(mainPrune.inputs.create, /^prefix='registry\.example\.com\/xingrin\/xingrin-' current='v1\.1\.0' keep=5$/m);
-        assert.deepStrictEqual(mainPrune.inputs.environment, { DOCKER_HOST: "unix:///var/run/docker.sock" });
+        assert.match(scriptOf(mainPrune), /^prefix='registry\.example\.com\/xingrin\/xingrin-' current='v1\.1\.0' keep=5$/m);
+        assert.strictEqual(mainPrune.inputs.environment.DOCKER_HOST, "unix:///var/run/docker.sock");
+        // The command line names the step only: a failure prints that line, not the script.
+        assert.strictEqual(mainPrune.inputs.create, `sh -c "$XINGRIN_SCRIPT" main-server-prune`);
         const workerPrune = named(v110.resources, "worker-1-prune");
         assert.ok(workerPrune.dependencies.includes(named(v110.resources, "worker-1-agent").urn));
         assert.match(workerPrune.inputs.create, /^never='registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'$/m);
@@ -246,7 +249,7 @@ describe("the program on prod-like config", () => {
         assert.ok(named(v110.resources, "xingrin-server-v1.1.0").dependencies.includes(step.urn), "the server must wait for it");
         assert.ok(isSecretInput(step.inputs.stdin), "stdin must be secret");
         assert.strictEqual(plain(step.inputs.stdin), `${SECRETS.databasePassword}\n`);
-        assert.ok(!JSON.stringify(step.inputs.create).includes(SECRETS.databasePassword));
+        assert.ok(!scriptOf(step).includes(SECRETS.databasePassword));
         // Only the stdin carries the tag-independent secret: the same command at every tag, so
         // an update reruns it only when the password changes.
         assert.deepStrictEqual(named(v120.resources, "main-server-database-password").inputs, step.inputs);
@@ -264,7 +267,7 @@ describe("the program on prod-like config", () => {
         }
         for (const command of byType(v110.resources, COMMAND)) {
             assert.ok(isSecretInput(command.inputs.connection), `${command.name} connection must be secret`);
-            assert.ok(!JSON.stringify(command.inputs.create).includes(SECRETS.workerApiKey), `${command.name} create`);
+            assert.ok(!scriptOf(command).includes(SECRETS.workerApiKey), `${command.name} script`);
         }
         // The key, then the worker's id in XingRin (worker-1 is the first record made).
         const agent = named(v110.resources, "worker-1-agent");

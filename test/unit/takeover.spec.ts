@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { byType, named, runProgram } from "../support/program";
+import { byType, named, runProgram, scriptOf } from "../support/program";
 import { prodConfig, SECRET_KEYS } from "../support/fixtures";
 
 const NETWORK_ID = "3c5bac42a23947e7b1a40d3b5c2e8f6a9d0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d";
@@ -35,11 +35,11 @@ describe("taking over an install.sh installation", () => {
             assert.ok(nginxStep.dependencies.includes(urn(service)), `take-over-nginx must wait for ${service}`);
         }
         assert.ok(named(run.resources, "xingrin-nginx").dependencies.includes(urn("take-over-nginx")));
-        assert.match(nginxStep.inputs.create, /for service in 'nginx' 'server' 'agent' 'frontend'; do/);
-        assert.match(nginxStep.inputs.create, /--filter label=com\.docker\.compose\.project='docker'/);
-        assert.match(nginxStep.inputs.create, /docker rm --force \$ids/);
-        assert.ok(!/\s-v\b|--volumes/.test(nginxStep.inputs.create), "a takeover step must never remove volumes");
-        assert.deepStrictEqual(nginxStep.inputs.environment, { DOCKER_HOST: "unix:///var/run/docker.sock" });
+        assert.match(scriptOf(nginxStep), /for service in 'nginx' 'server' 'agent' 'frontend'; do/);
+        assert.match(scriptOf(nginxStep), /--filter label=com\.docker\.compose\.project='docker'/);
+        assert.match(scriptOf(nginxStep), /docker rm --force \$ids/);
+        assert.ok(!/\s-v\b|--volumes/.test(scriptOf(nginxStep)), "a takeover step must never remove volumes");
+        assert.strictEqual(nginxStep.inputs.environment.DOCKER_HOST, "unix:///var/run/docker.sock");
         // Like every phase-2 change, they wait for the whole fleet to be staged.
         for (const step of steps) {
             assert.ok(step.dependencies.includes(urn("worker-2-pre-pull")), `${step.name} must wait for the stage`);

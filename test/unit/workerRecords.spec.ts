@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { validateWorkerPasswords } from "../../config/workerPasswords";
 import { validateWorkers } from "../../config/workers";
 import { holdAgentUpdatesScript, parseWorkerIds, workerRecordsScript } from "../../components/workerRecordScripts";
-import { isSecretInput, named, plain, runProgram, ProgramRun } from "../support/program";
+import { isSecretInput, named, plain, runProgram, ProgramRun, scriptOf } from "../support/program";
 import { prodConfig, SECRET_KEYS, SECRETS, WORKER_PASSWORDS, WORKERS } from "../support/fixtures";
 
 const HOSTS = validateWorkers(WORKERS);
@@ -24,7 +24,7 @@ describe("XingRin's worker records", () => {
         assert.ok(isSecretInput(records.inputs.stdin));
         assert.strictEqual(plain(records.inputs.stdin), `${WORKER_PASSWORDS["worker-1"]}\n${WORKER_PASSWORDS["worker-2"]}\n`);
         for (const secret of [...Object.values(WORKER_PASSWORDS), SECRETS.workerApiKey]) {
-            assert.ok(!String(records.inputs.create).includes(secret));
+            assert.ok(!scriptOf(records).includes(secret));
         }
     });
 
@@ -49,9 +49,9 @@ describe("XingRin's worker records", () => {
     it("with an external database: registers the workers and stores their credentials through XingRin", async () => {
         const external = await runProgram(prodConfig({ databaseHost: "db.example.com" }), SECRET_KEYS);
         const records = named(external.resources, "main-server-worker-records");
-        assert.match(String(records.inputs.create), /api\/workers\/register\//);
-        assert.doesNotMatch(String(records.inputs.create), /UPDATE worker_node/);
-        assert.match(String(records.inputs.create), /manage\.py shell/);
+        assert.match(scriptOf(records), /api\/workers\/register\//);
+        assert.doesNotMatch(scriptOf(records), /UPDATE worker_node/);
+        assert.match(scriptOf(records), /manage\.py shell/);
         assert.strictEqual(plain(records.inputs.stdin), `${WORKER_PASSWORDS["worker-1"]}\n${WORKER_PASSWORDS["worker-2"]}\n`);
         assert.ok(!external.resources.some(r => r.name === "main-server-agent-updates-held"));
     });
