@@ -281,7 +281,7 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         { encoding: "utf8" }).stdout.trim() === "1";
         assert.ok(logsIn(E2E_SECRETS.databasePassword), "the deployed password does not log in");
         await e2e.stack.setConfig("databasePassword", { value: rotated, secret: true });
-        const result = await up("v1.2.0");
+        const result = await withDowntimeProbe(fleet, "rotate databasePassword", () => up("v1.2.0"));
         assert.strictEqual(result.summary.result, "succeeded");
         await assertFleetAt("v1.2.0");
         assert.ok(logsIn(rotated), "the rotated password does not log in");
