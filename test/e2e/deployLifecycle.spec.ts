@@ -9,6 +9,7 @@ import { manifestGets, SandboxFleet, sandboxDown, sandboxUp } from "./support/sa
 import { collectSteps, createSandboxStack, E2E_SECRETS, E2eStack, echoTo, releaseCli, releaseCliInBackground, removeSandboxStack, STACK_NAME, storedState, upAt } from "./support/stack";
 import { assertWorkersRegistered } from "./support/xingrinWorkers";
 
+const ROTATED_PASSWORD = "e2e-db-Rotated-0b7e";
 const MAIN_SERVICES = ["postgres", "server", "agent", "frontend", "nginx", "scheduler"];
 const REPLACEMENT_STEPS = new Set(["replace", "create-replacement", "delete-replaced", "discard-replaced"]);
 
@@ -263,19 +264,24 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         assert.ok(!/MISMATCH|MISSING|NOT RUNNING/.test(versions.output), "versions reports a host out of step");
     });
 
-    it("8. no secret reached the state file or any engine output (ups, previews, the failed update)", async () => {
+    /** No secret (the stack's, and a rotated database password) in the state file or in anything the engine and the CLIs printed. */
+    function assertNoSecretLeaked(extra: Record<string, string> = {}) {
         const state = storedState(e2e);
         assert.ok(state.includes("xingrin-server"), "read no state");
         const printed = e2e.output.join("");
-        for (const [key, secret] of Object.entries(E2E_SECRETS)) {
+        for (const [key, secret] of Object.entries({ ...E2E_SECRETS, ...extra })) {
             assert.ok(!state.includes(secret), `${key} is in the state in plain text`);
             assert.ok(!printed.includes(secret), `${key} was printed`);
         }
         assert.ok(!state.includes("PRIVATE KEY"), "the SSH private key is in the state in plain text");
+    }
+
+    it("8. no secret reached the state file or any engine output (ups, previews, the failed update, the restore)", () => {
+        assertNoSecretLeaked();
     });
 
     it("9. rotating databasePassword: the database takes the new password before the server does, the rows stay, the old password stops working", async () => {
-        const rotated = "e2e-db-Rotated-0b7e";
+        const rotated = ROTATED_PASSWORD;
         const logsIn = (password: string) => spawnSync("docker", ["--host", fleet.dockerHost, "exec", "-e", `PGPASSWORD=${password}`,
             serviceContainer(fleet.dockerHost, "postgres"), "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "xingrin", "-tAc", "SELECT 1"],
         { encoding: "utf8" }).stdout.trim() === "1";
@@ -317,5 +323,9 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         await assertFleetAt("v1.2.1");
         assert.deepStrictEqual(snapshotsOn(fleet.mainOptXingrinDir).map(s => s.dump), snapshotsBefore, "an update without a migration took a snapshot");
         assert.deepStrictEqual(scanTargets(fleet.dockerHost), ["written-at-v1.1.0.example.com", "after-rotation.example.com"]);
+    });
+
+    it("12. still no secret in the state file or any output after the rotation, the refused volume change and the last update", () => {
+        assertNoSecretLeaked({ rotatedDatabasePassword: ROTATED_PASSWORD });
     });
 });
