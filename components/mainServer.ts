@@ -23,7 +23,7 @@ import { adminAccountScript } from "./adminAccount";
 import { holdAgentUpdatesScript, parseWorkerIds, RecordsDatabase, workerRecordsScript } from "./workerRecordScripts";
 
 /** A container's name: versioned ones carry the tag (xingrin-server-v1.2.0), in-place ones do not. */
-function containerName(service: string, switchKind: ContainerSpec["switch"], tag: string): string {
+export function containerName(service: string, switchKind: ContainerSpec["switch"], tag: string): string {
     return switchKind === "versioned" ? `xingrin-${service}-${tag}` : `xingrin-${service}`;
 }
 

@@ -25,3 +25,15 @@ export function confirmOnTerminal(question: string): Promise<boolean> {
 export function isYes(answer: string): boolean {
     return /^\s*y(es)?\s*$/i.test(answer);
 }
+
+/**
+ * Whether a command that changes the fleet goes ahead: with --yes, or when the operator answers y on
+ * a terminal. Otherwise it prints why nothing changed, naming --yes where there is no terminal.
+ */
+export async function confirmedOrSaid(options: { yes: boolean; question: string; action: string },
+    confirm: ((question: string) => Promise<boolean>) | undefined, print: (line: string) => void): Promise<boolean> {
+    if (options.yes) return true;
+    if (confirm !== undefined && await confirm(options.question)) return true;
+    print(confirm === undefined ? `nothing changed: no terminal to ask on; run again with --yes to ${options.action}` : "nothing changed");
+    return false;
+}

@@ -1,5 +1,6 @@
 import { IMAGE_LABEL, STACK_LABEL } from "../components/labels";
 import { DEFAULT_DOCKER_HOST } from "../config/read";
+import { confirmedOrSaid } from "./confirm";
 import { ReleaseError } from "./errors";
 import { OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
@@ -64,14 +65,8 @@ export async function recover(options: { yes: boolean }, deps: RecoverDeps): Pro
         print(`nothing to recover: run \`${pulumi.upCommand()}\``);
         return;
     }
-    if (!options.yes) {
-        const go = deps.confirm === undefined ? false : await deps.confirm("Recover now?");
-        if (!go) {
-            print(deps.confirm === undefined
-                ? "nothing changed: no terminal to ask on; run again with --yes to recover"
-                : "nothing changed");
-            return;
-        }
+    if (!await confirmedOrSaid({ yes: options.yes, question: "Recover now?", action: "recover" }, deps.confirm, print)) {
+        return;
     }
     // The refresh takes the stack's lock first: a live update (or a stale lock) stops recover here,
     // before any container is removed.

@@ -1,9 +1,10 @@
 import { SERVICE_LABEL, STACK_LABEL } from "../components/labels";
 import { SNAPSHOT_NAME, SNAPSHOT_SUBDIR } from "../components/migrationGuard";
-import { NETWORK_NAME } from "../components/mainServer";
+import { containerName, NETWORK_NAME } from "../components/mainServer";
 import {
     DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_PORT, DEFAULT_DATABASE_USER, DEFAULT_DOCKER_HOST, LOCAL_DATABASE_HOST, XINGRIN_DATA_DIR,
 } from "../config/read";
+import { confirmedOrSaid } from "./confirm";
 import { ReleaseError } from "./errors";
 import { HostTarget, OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
@@ -17,8 +18,8 @@ export interface RestoreDeps {
     confirm?: (question: string) => Promise<boolean>;
 }
 
-/** The program's postgres container (mainServer.ts: in place, so without a tag). */
-const POSTGRES_CONTAINER = "xingrin-postgres";
+/** The program's postgres container: in place, so its name carries no tag. */
+const POSTGRES_CONTAINER = containerName("postgres", "in place", "");
 
 /** What a snapshot's name says: "v1.1.0-20261208T001500Z.dump". */
 export interface SnapshotName {
@@ -93,14 +94,8 @@ export async function restore(options: { snapshot: string; yes: boolean }, deps:
         print(`restore ${dir}/${snapshot.file}: database ${db.name} goes back to how XingRin ${snapshot.version} left it at ` +
             `${snapshot.taken}. Everything written since is lost. Then imageTag is set to ${snapshot.version} and ` +
             `\`${pulumi.upWithYesCommand()}\` runs.`);
-        if (!options.yes) {
-            const go = deps.confirm === undefined ? false : await deps.confirm("Restore now?");
-            if (!go) {
-                print(deps.confirm === undefined
-                    ? "nothing changed: no terminal to ask on; run again with --yes to restore"
-                    : "nothing changed");
-                return;
-            }
+        if (!await confirmedOrSaid({ yes: options.yes, question: "Restore now?", action: "restore" }, deps.confirm, print)) {
+            return;
         }
 
         // Nothing may write while the database is replaced: this stack's servers and its scheduler stop
