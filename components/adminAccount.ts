@@ -1,5 +1,5 @@
 import { SERVER_PORT } from "./serverEnvironment";
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 /** What the admin-account step prints: a fixed line, so no password ever reaches the stack's state. */
 export const ADMIN_ACCOUNT_DONE = "XingRin's admin account exists (first login: admin, with ADMIN_PASSWORD from serverExtraEnv, else admin)";
@@ -13,13 +13,13 @@ export const ADMIN_ACCOUNT_DONE = "XingRin's admin account exists (first login: 
  * init_admin prints the password it set: its output is dropped, and on failure only lines that do
  * not mention a password are shown.
  */
-export function adminAccountScript(server: string): string {
-    return [
-        "set -u",
-        `if ! out=$(docker exec -e SERVER_URL=http://localhost:${SERVER_PORT} ${shellQuote(server)} python manage.py init_admin 2>&1); then`,
-        `  echo ${shellQuote("XingRin's init_admin failed in the server container, so nobody can log in yet: ")}"$(printf '%s\\n' "$out" | grep -viE 'password|密码' | tail -n 3)" >&2`,
-        "  exit 1",
-        "fi",
-        `echo ${shellQuote(ADMIN_ACCOUNT_DONE)}`,
-    ].join("\n");
+export function adminAccountScript(server: string): Shell {
+    return script(
+        sh`set -u`,
+        sh`if ! out=$(docker exec -e SERVER_URL=http://localhost:${SERVER_PORT} ${server} python manage.py init_admin 2>&1); then`,
+        sh`  echo ${"XingRin's init_admin failed in the server container, so nobody can log in yet: "}"$(printf '%s\n' "$out" | grep -viE 'password|密码' | tail -n 3)" >&2`,
+        sh`  exit 1`,
+        sh`fi`,
+        sh`echo ${ADMIN_ACCOUNT_DONE}`,
+    );
 }

@@ -1,4 +1,4 @@
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 /** Seconds the step keeps trying while postgres finishes starting. */
 const PASSWORD_TRIES = 30;
@@ -18,24 +18,23 @@ export interface DatabasePasswordArgs {
  * shell), never on a command line; psql's `:'pw'` quotes it as an SQL literal. psql runs inside the
  * postgres container over its local socket, which the image trusts.
  */
-export function databasePasswordScript(args: DatabasePasswordArgs): string {
+export function databasePasswordScript(args: DatabasePasswordArgs): Shell {
     const sql = ["\\getenv pw XINGRIN_DB_PASSWORD", "ALTER ROLE :\"role\" PASSWORD :'pw';"];
-    return [
-        "set -eu",
-        "IFS= read -r XINGRIN_DB_PASSWORD || true",
-        'if [ -z "$XINGRIN_DB_PASSWORD" ]; then echo "database password: none on stdin" >&2; exit 1; fi',
-        "export XINGRIN_DB_PASSWORD",
-        'err=$(mktemp) && trap \'rm -f "$err"\' EXIT',
+    return script(
+        sh`set -eu`,
+        sh`IFS= read -r XINGRIN_DB_PASSWORD || true`,
+        sh`if [ -z "$XINGRIN_DB_PASSWORD" ]; then echo "database password: none on stdin" >&2; exit 1; fi`,
+        sh`export XINGRIN_DB_PASSWORD`,
+        sh`err=$(mktemp) && trap 'rm -f "$err"' EXIT`,
         // postgres' image answers pg_isready (its healthcheck) from the private server it runs while
         // initializing a new data directory, then restarts: the socket can be gone for a moment.
-        `tries=0`,
-        `until printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ` +
-            `docker exec -i -e XINGRIN_DB_PASSWORD ${shellQuote(args.container)} ` +
-            `psql -X -q -v ON_ERROR_STOP=1 -v role=${shellQuote(args.user)} -U ${shellQuote(args.user)} -d postgres 2>"$err"; do`,
-        `  tries=$((tries + 1))`,
-        `  if [ "$tries" -ge ${PASSWORD_TRIES} ]; then echo "database password: not set in ${args.container}: $(cat "$err")" >&2; exit 1; fi`,
-        "  sleep 1",
-        "done",
-        `echo ${shellQuote(`database password: set for role ${args.user} in ${args.container}`)}`,
-    ].join("\n");
+        sh`tries=0`,
+        sh`until printf '%s\n' ${sql} | docker exec -i -e XINGRIN_DB_PASSWORD ${args.container} \
+psql -X -q -v ON_ERROR_STOP=1 -v role=${args.user} -U ${args.user} -d postgres 2>"$err"; do`,
+        sh`  tries=$((tries + 1))`,
+        sh`  if [ "$tries" -ge ${PASSWORD_TRIES} ]; then echo ${`database password: not set in ${args.container}: `}"$(cat "$err")" >&2; exit 1; fi`,
+        sh`  sleep 1`,
+        sh`done`,
+        sh`echo ${`database password: set for role ${args.user} in ${args.container}`}`,
+    );
 }

@@ -1,5 +1,5 @@
 import { SERVICE_LABEL, STACK_LABEL } from "./labels";
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 export interface HandOverArgs {
     /** "<project>/<stack>", as the containers' xingrin.stack label. */
@@ -23,22 +23,22 @@ export interface HandOverArgs {
  * keep running until the update deletes them, and a rollback creates its containers anew, so
  * nothing here needs undoing.
  */
-export function handOverScript(args: HandOverArgs): string {
-    return [
-        "set -eu",
-        `stack=${shellQuote(args.stack)} network=${shellQuote(args.network)}`,
-        `services=${shellQuote(args.services.join(" "))} current=${shellQuote(args.current.join(" "))}`,
-        "for service in $services; do",
-        `  for name in $(docker ps -a --filter "label=${STACK_LABEL}=$stack" --filter "label=${SERVICE_LABEL}=$service" --format '{{.Names}}'); do`,
-        '    case " $current " in *" $name "*) continue ;; esac',
-        '    if docker network disconnect -f "$network" "$name" 2>/dev/null; then echo "handed over: $name left $network"; fi',
-        "  done",
-        "done",
+export function handOverScript(args: HandOverArgs): Shell {
+    return script(
+        sh`set -eu`,
+        sh`stack=${args.stack} network=${args.network}`,
+        sh`services=${args.services.join(" ")} current=${args.current.join(" ")}`,
+        sh`for service in $services; do`,
+        sh`  for name in $(docker ps -a --filter label=${STACK_LABEL}"=$stack" --filter label=${SERVICE_LABEL}"=$service" --format '{{.Names}}'); do`,
+        sh`    case " $current " in *" $name "*) continue ;; esac`,
+        sh`    if docker network disconnect -f "$network" "$name" 2>/dev/null; then echo "handed over: $name left $network"; fi`,
+        sh`  done`,
+        sh`done`,
         // Right after the disconnects: until the reload, nginx still sends requests to the old addresses.
-        `proxy=${shellQuote(args.proxy)}`,
-        `if [ "$(docker inspect --format '{{.State.Running}}' "$proxy" 2>/dev/null)" = true ]; then`,
-        '  docker kill --signal HUP "$proxy" >/dev/null && echo "reloaded: $proxy"',
-        "fi",
-        'echo "nginx will reach: $current"',
-    ].join("\n");
+        sh`proxy=${args.proxy}`,
+        sh`if [ "$(docker inspect --format '{{.State.Running}}' "$proxy" 2>/dev/null)" = true ]; then`,
+        sh`  docker kill --signal HUP "$proxy" >/dev/null && echo "reloaded: $proxy"`,
+        sh`fi`,
+        sh`echo "nginx will reach: $current"`,
+    );
 }

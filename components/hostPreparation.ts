@@ -1,5 +1,5 @@
 import * as net from "net";
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 /** XingRin's data directories, as install.sh makes them on the main server (contract §4, step 3). */
 export const MAIN_DATA_DIRS = ["results", "logs", "fingerprints", "wordlists", "nuclei-repos"];
@@ -22,25 +22,20 @@ export interface HostPreparationArgs {
  * SAN localhost and 127.0.0.1), and also names publicHost, which is what users and workers dial.
  * An operator's own certificate is never touched.
  */
-export function hostPreparationScript(args: HostPreparationArgs): string {
-    const dirs = MAIN_DATA_DIRS.map(d => shellQuote(`${args.dataDir}/${d}`)).join(" ");
+export function hostPreparationScript(args: HostPreparationArgs): Shell {
+    const dirs = MAIN_DATA_DIRS.map(d => `${args.dataDir}/${d}`);
     const extra = args.publicHost === "localhost" || args.publicHost === "127.0.0.1" ? ""
         : `,${net.isIP(args.publicHost) !== 0 ? "IP" : "DNS"}:${args.publicHost}`;
-    const inside = [
-        "set -eu",
-        `mkdir -p ${dirs}`,
-        "if [ -s /ssl/fullchain.pem ] && [ -s /ssl/privkey.pem ]; then echo 'tls: certificate present, kept'; exit 0; fi",
-        "umask 077",
-        "openssl req -x509 -nodes -newkey rsa:2048 -days 365 -subj /CN=localhost " +
-            `-addext ${shellQuote(`subjectAltName=DNS:localhost,IP:127.0.0.1${extra}`)} ` +
-            "-keyout /ssl/privkey.pem -out /ssl/fullchain.pem 2>/dev/null",
-        "chmod 644 /ssl/fullchain.pem",
-        `echo ${shellQuote(`tls: no certificate in ${args.tlsCertDir}: made a self-signed one for localhost, 127.0.0.1` +
-            `${extra === "" ? "" : ` and ${args.publicHost}`} (valid 365 days); put your own fullchain.pem and privkey.pem there to replace it`)}`,
-    ].join("\n");
-    return [
-        "docker run --rm --entrypoint sh",
-        "-v", shellQuote(`${args.dataDir}:${args.dataDir}`), "-v", shellQuote(`${args.tlsCertDir}:/ssl`),
-        shellQuote(args.image), "-c", shellQuote(inside),
-    ].join(" ");
+    const inside = script(
+        sh`set -eu`,
+        sh`mkdir -p ${dirs}`,
+        sh`if [ -s /ssl/fullchain.pem ] && [ -s /ssl/privkey.pem ]; then echo 'tls: certificate present, kept'; exit 0; fi`,
+        sh`umask 077`,
+        sh`openssl req -x509 -nodes -newkey rsa:2048 -days 365 -subj /CN=localhost \
+-addext ${`subjectAltName=DNS:localhost,IP:127.0.0.1${extra}`} -keyout /ssl/privkey.pem -out /ssl/fullchain.pem 2>/dev/null`,
+        sh`chmod 644 /ssl/fullchain.pem`,
+        sh`echo ${`tls: no certificate in ${args.tlsCertDir}: made a self-signed one for localhost, 127.0.0.1` +
+            `${extra === "" ? "" : ` and ${args.publicHost}`} (valid 365 days); put your own fullchain.pem and privkey.pem there to replace it`}`,
+    );
+    return sh`docker run --rm --entrypoint sh -v ${`${args.dataDir}:${args.dataDir}`} -v ${`${args.tlsCertDir}:/ssl`} ${args.image} -c ${inside.text}`;
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Shell } from "./shell";
 
 /** The environment variable that carries a local step's script. */
 export const SCRIPT_VARIABLE = "XINGRIN_SCRIPT";
@@ -10,22 +11,31 @@ export const SCRIPT_VARIABLE = "XINGRIN_SCRIPT";
  * older than the database: …"), not as pages of shell. A preview shows a changed script under
  * `environment`. $0 names the step in the script's own messages (sh -c SCRIPT NAME).
  */
-function stepInputs(step: string, script: pulumi.Input<string>, environment: Record<string, string>) {
+function stepInputs(step: string, script: pulumi.Input<Shell>, environment: Record<string, string>) {
     return {
-        command: `sh -c "$${SCRIPT_VARIABLE}" ${step}`,
-        environment: { ...environment, [SCRIPT_VARIABLE]: script },
+        command: `sh -c "$${SCRIPT_VARIABLE}" ${stepName(step)}`,
+        // Through an Output a Shell arrives as a plain object with its text (pulumi.output copies it).
+        environment: { ...environment, [SCRIPT_VARIABLE]: pulumi.output(script).apply(s => s.text) },
         addPreviousOutputInEnv: false,
     };
 }
 
 /** A step that runs its script, against the main server's Docker, when it is created (and again when it changes). */
-export function createScript(step: string, script: pulumi.Input<string>, dockerHost: string) {
+export function createScript(step: string, script: pulumi.Input<Shell>, dockerHost: string) {
     const { command, ...rest } = stepInputs(step, script, { DOCKER_HOST: dockerHost });
     return { create: command, ...rest };
 }
 
 /** A step that runs its script only when it is deleted. */
-export function deleteScript(step: string, script: pulumi.Input<string>) {
+export function deleteScript(step: string, script: pulumi.Input<Shell>) {
     const { command, ...rest } = stepInputs(step, script, {});
     return { delete: command, ...rest };
+}
+
+/** A step's name as its command line carries it ($0): a resource name, which is one word. */
+export function stepName(step: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(step)) {
+        throw new Error(`step name ${JSON.stringify(step)} is not one word of letters, digits, ".", "_" and "-"`);
+    }
+    return step;
 }

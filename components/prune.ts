@@ -1,4 +1,4 @@
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 export interface PruneArgs {
     /** "<registry>/<namespace>/xingrin-" as `docker image ls` shows it (no "docker.io/"). */
@@ -17,26 +17,24 @@ export interface PruneArgs {
  * forces: Docker refuses to remove an image a container still uses, and that image stays.
  * Versions are ordered by `sort -V`, which puts a prerelease after its release (dev stacks only).
  */
-export function pruneScript(args: PruneArgs): string {
-    const prefix = shellQuote(args.imagePrefix);
-    const current = shellQuote(args.currentTag);
-    return [
-        "set -eu",
-        `prefix=${prefix} current=${current} keep=${args.keepVersions}`,
-        `never=${shellQuote((args.keepImages ?? []).join(" "))}`,
+export function pruneScript(args: PruneArgs): Shell {
+    return script(
+        sh`set -eu`,
+        sh`prefix=${args.imagePrefix} current=${args.currentTag} keep=${args.keepVersions}`,
+        sh`never=${(args.keepImages ?? []).join(" ")}`,
         // Every v-tag of the fleet's XingRin images on this host, oldest first.
-        "ours() { docker image ls --format '{{.Repository}}:{{.Tag}}' | awk -v p=\"$prefix\" 'index($0, p) == 1'; }",
-        `tags=$(ours | sed -n 's/^.*:\\(v[0-9][^:]*\\)$/\\1/p' | sort -uV)`,
-        `older=$(printf '%s\\n' $tags | awk -v c="$current" '$0 == c { exit } { print }' | sort -rV)`,
-        `newer=$(printf '%s\\n' $tags | awk -v c="$current" 'seen { print } $0 == c { seen = 1 }' | sort -rV)`,
-        `kept=$(printf '%s\\n' "$current" $older $newer | grep -v '^$' | head -n "$keep")`,
-        'for tag in $tags; do',
-        '  if printf \'%s\\n\' $kept | grep -qx "$tag"; then continue; fi',
-        '  for ref in $(ours | grep -F ":$tag" | awk -v t=":$tag" \'substr($0, length($0) - length(t) + 1) == t\'); do',
-        '    case " $never " in *" $ref "*) continue ;; esac',
-        '    if docker image rm "$ref" >/dev/null 2>&1; then echo "pruned: $ref"; else echo "kept: $ref (a container still uses it)"; fi',
-        "  done",
-        "done",
-        'echo "keeping:" $kept',
-    ].join("\n");
+        sh`ours() { docker image ls --format '{{.Repository}}:{{.Tag}}' | awk -v p="$prefix" 'index($0, p) == 1'; }`,
+        sh`tags=$(ours | sed -n 's/^.*:\(v[0-9][^:]*\)$/\1/p' | sort -uV)`,
+        sh`older=$(printf '%s\n' $tags | awk -v c="$current" '$0 == c { exit } { print }' | sort -rV)`,
+        sh`newer=$(printf '%s\n' $tags | awk -v c="$current" 'seen { print } $0 == c { seen = 1 }' | sort -rV)`,
+        sh`kept=$(printf '%s\n' "$current" $older $newer | grep -v '^$' | head -n "$keep")`,
+        sh`for tag in $tags; do`,
+        sh`  if printf '%s\n' $kept | grep -qx "$tag"; then continue; fi`,
+        sh`  for ref in $(ours | grep -F ":$tag" | awk -v t=":$tag" 'substr($0, length($0) - length(t) + 1) == t'); do`,
+        sh`    case " $never " in *" $ref "*) continue ;; esac`,
+        sh`    if docker image rm "$ref" >/dev/null 2>&1; then echo "pruned: $ref"; else echo "kept: $ref (a container still uses it)"; fi`,
+        sh`  done`,
+        sh`done`,
+        sh`echo "keeping:" $kept`,
+    );
 }

@@ -5,8 +5,8 @@ import { deleteScript } from "./localScript";
 import { pruneScript } from "./prune";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
-import { REMOTE_COMMAND_DEFAULTS, SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
-import { agentRetireScript, agentStartScript, AGENT_CONTAINER } from "./workerScripts";
+import { remoteScript, remoteScriptWithSecrets, SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
+import { agentRetireScript, agentStartScript, AGENT_CONTAINER, AGENT_SECRETS } from "./workerScripts";
 
 export interface RemoteWorkerArgs {
     readonly host: WorkerHost;
@@ -47,36 +47,34 @@ export class RemoteWorker extends pulumi.ComponentResource {
 
     constructor(name: string, args: RemoteWorkerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:worker:RemoteWorker", name, {}, opts);
-        const start = args.stage.run.apply(stageRun => agentStartScript({
+        const start = agentStartScript({
             image: args.agentImage,
             serverUrl: args.serverUrl,
             imageTag: args.imageTag,
             stack: args.stack,
             worker: args.host.name,
-            stageRun,
-        }));
+        });
+        // The key travels on stdin, so it is never part of the command text that Pulumi logs and
+        // shows in previews; as a secret input it is encrypted in state. It is released only once
+        // the whole fleet is staged: that is what holds the agent back until then. The worker id
+        // follows it: it exists once the new server has registered the worker.
+        const secrets = afterStage(args.staged, pulumi.all([args.workerApiKey, args.workerId]));
+        const agentStep = remoteScriptWithSecrets(`${name}-agent`, start, { names: AGENT_SECRETS, values: secrets });
         this.agent = new command.remote.Command(`${name}-agent`, {
-            ...REMOTE_COMMAND_DEFAULTS,
+            ...agentStep,
             connection: workerConnection(args.host, args.sshPrivateKey),
-            create: start,
-            update: start,
             // No delete here: the command provider fails a delete on a host it cannot reach, which
             // would fail every update after a worker machine is gone. `retire` stops the agent.
-            // The key travels on stdin, so it is never part of the command text that Pulumi logs
-            // and shows in previews; as a secret input it is encrypted in state. It is released
-            // only once the whole fleet is staged: that is what holds the agent back until then.
-            // The worker id follows it: it exists once the new server has registered the worker.
-            stdin: pulumi.secret(afterStage(args.staged, pulumi.all([args.workerApiKey, args.workerId])
-                .apply(([key, id]) => `${key}\n${id}\n`))),
+            // Each stage of this host (a new run id) restarts the agent, also after an update that
+            // was interrupted between the stage and the agent.
+            triggers: [...agentStep.triggers, args.stage.run],
         }, { parent: this });
         const prune = pruneScript({
             imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, keepImages: [args.workerImage],
         });
         this.prune = new command.remote.Command(`${name}-prune`, {
-            ...REMOTE_COMMAND_DEFAULTS,
+            ...remoteScript(`${name}-prune`, prune),
             connection: workerConnection(args.host, args.sshPrivateKey),
-            create: prune,
-            update: prune,
         }, { parent: this, dependsOn: [this.agent] });
         this.retire = new command.local.Command(`${name}-retire`, {
             ...deleteScript(`${name}-retire`, agentRetireScript({

@@ -4,7 +4,7 @@ import { MAIN_SERVER_HOST, WorkerHost } from "../config/workers";
 import { XingrinImages, ImagesArgs } from "./images";
 import { checkStaged, HostDigests, StagedImages } from "./stageCheck";
 import { parseDigests, prePullScript, parseStageRun } from "./workerScripts";
-import { REMOTE_COMMAND_DEFAULTS, workerConnection } from "./workerConnection";
+import { remoteScript, workerConnection } from "./workerConnection";
 
 export interface FleetStageArgs {
     /** The main server's images: pulled (or built) there with RemoteImage. */
@@ -46,10 +46,8 @@ export class FleetStage extends pulumi.ComponentResource {
         const pull = prePullScript(args.workerImages, args.dataDir);
         this.workers = args.workers.map(host => {
             const prePull = new command.remote.Command(`${host.name}-pre-pull`, {
-                ...REMOTE_COMMAND_DEFAULTS,
+                ...remoteScript(`${host.name}-pre-pull`, pull),
                 connection: workerConnection(host, args.sshPrivateKey!),
-                create: pull,
-                update: pull,
             }, { parent: this });
             return { host, prePull, digests: prePull.stdout.apply(parseDigests), run: prePull.stdout.apply(parseStageRun) };
         });

@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { Takeover } from "../config/takeover";
 import { createScript } from "./localScript";
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell } from "./shell";
 
 /**
  * How compose made the network and volume an install.sh installation already has: settings the
@@ -23,16 +23,16 @@ export function adoptExisting(id: string | undefined, composeSettings: string[])
  * The shell that removes an install.sh installation's containers of some compose services, without
  * their volumes. It is the create command of a one-time step: after the takeover it never runs again.
  */
-export function removeComposeServicesScript(project: string, services: string[]): string {
-    return [
-        "set -eu",
-        `for service in ${services.map(shellQuote).join(" ")}; do`,
-        `  ids=$(docker ps -aq --filter label=com.docker.compose.project=${shellQuote(project)} --filter "label=com.docker.compose.service=$service")`,
-        '  [ -n "$ids" ] || continue',
-        '  echo "install.sh\'s $service gives way: $(docker inspect --format \'{{.Name}}\' $ids | tr -d / | tr \'\\n\' \' \')"',
-        "  docker rm --force $ids >/dev/null",
-        "done",
-    ].join("\n");
+export function removeComposeServicesScript(project: string, services: string[]): Shell {
+    return script(
+        sh`set -eu`,
+        sh`for service in ${services}; do`,
+        sh`  ids=$(docker ps -aq --filter label=com.docker.compose.project=${project} --filter "label=com.docker.compose.service=$service")`,
+        sh`  [ -n "$ids" ] || continue`,
+        sh`  echo "install.sh's $service gives way: $(docker inspect --format '{{.Name}}' $ids | tr -d / | tr '\n' ' ')"`,
+        sh`  docker rm --force $ids >/dev/null`,
+        sh`done`,
+    );
 }
 
 export interface TakeoverStepArgs {
@@ -42,7 +42,7 @@ export interface TakeoverStepArgs {
     /** The main server's Docker endpoint. */
     dockerHost: string;
     /** Holds the step back until the fleet is staged (components/stageCheck.ts afterStage). */
-    gate: (script: string) => pulumi.Input<string>;
+    gate: (script: Shell) => pulumi.Input<Shell>;
 }
 
 /** One step of a takeover, on the machine running Pulumi, against the main server's Docker. */

@@ -1,6 +1,6 @@
 import { WorkerHost } from "../config/workers";
 import { SERVER_PORT } from "./serverEnvironment";
-import { shellQuote } from "./workerScripts";
+import { script, sh, Shell, variable } from "./shell";
 
 /**
  * Shell run where Pulumi runs, against the main server's Docker, that keeps XingRin's own worker
@@ -36,15 +36,13 @@ export interface WorkerRecordsArgs {
 }
 
 /** psql in the postgres container over its local socket, SQL on stdin, stopping at the first error. */
-function psql(db: RecordsDatabase, variables: string[], passEnv: string[] = []): string {
-    return [
-        "docker exec -i", ...passEnv.map(name => `-e ${name}`), shellQuote(db.container),
-        "psql -X -q -t -A -v ON_ERROR_STOP=1", ...variables, "-U", shellQuote(db.user), "-d", shellQuote(db.name),
-    ].join(" ");
+function psql(db: RecordsDatabase, variables: Shell[] = [], passEnv: string[] = []): Shell {
+    const env = passEnv.map(name => sh`-e ${variable(name)}`);
+    return sh`docker exec -i ${env} ${db.container} psql -X -q -t -A -v ON_ERROR_STOP=1 ${variables} -U ${db.user} -d ${db.name}`;
 }
 
-function holdLock(redis: string, idExpression: string): string {
-    return `docker exec ${shellQuote(redis)} redis-cli SET "${AGENT_UPDATE_LOCK}${idExpression}" ${LOCK_HOLDER} >/dev/null`;
+function holdLock(redis: string, id: Shell): Shell {
+    return sh`docker exec ${redis} redis-cli SET ${AGENT_UPDATE_LOCK}"${id}" ${LOCK_HOLDER} >/dev/null`;
 }
 
 /**
@@ -53,18 +51,18 @@ function holdLock(redis: string, idExpression: string): string {
  * versions differ, and XingRin would start its updater for each remote worker with a stored password.
  * On a first deploy (no worker_node table yet) there is nothing to hold.
  */
-export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db: RecordsDatabase): string {
-    const names = workers.map(w => `'${w.name}'`).join(", ");
-    return [
-        "set -eu",
-        `exists=$(echo ${shellQuote("SELECT to_regclass('worker_node') IS NOT NULL")} | ${psql(db, [])})`,
-        'ids=""',
-        `if [ "$exists" = t ]; then ids=$(echo ${shellQuote(`SELECT id FROM worker_node WHERE name IN (${names})`)} | ${psql(db, [])}); fi`,
-        'for id in $ids; do',
-        `  ${holdLock(redis, "$id")}`,
-        `  echo "agent updates held for worker id $id"`,
-        "done",
-    ].join("\n");
+export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db: RecordsDatabase): Shell {
+    const names = workers.map(w => w.name).join(" ");
+    return script(
+        sh`set -eu`,
+        sh`exists=$(echo ${"SELECT to_regclass('worker_node') IS NOT NULL"} | ${psql(db)})`,
+        sh`ids=""`,
+        sh`if [ "$exists" = t ]; then ids=$(echo ${"SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', ' '))"} | ${psql(db, [sh`-v names=${names}`])}); fi`,
+        sh`for id in $ids; do`,
+        sh`  ${holdLock(redis, sh`$id`)}`,
+        sh`  echo "agent updates held for worker id $id"`,
+        sh`done`,
+    );
 }
 
 /**
@@ -72,15 +70,15 @@ export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db:
  * With an external one: XingRin's own model, through `manage.py shell` in the server container
  * (SERVER_URL set, so that this Django process starts no second scheduler: apps.py, contract §5).
  */
-function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number): string {
+function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number): Shell {
     const password = `XINGRIN_WORKER_PASSWORD_${i}`;
+    const id = variable(`id_${i}`);
     if (args.database !== undefined) {
         const sql = [`\\getenv pw ${password}`,
             "UPDATE worker_node SET ip_address = :'ip', ssh_port = :'port', username = :'user', " +
             "password = :'pw', is_local = false, updated_at = now() WHERE id = :'id';"];
-        return `printf '%s\\n' ${sql.map(shellQuote).join(" ")} | ` +
-            psql(args.database, [`-v id="$id_${i}"`, `-v ip=${shellQuote(worker.address)}`, `-v port=${worker.port}`,
-                `-v user=${shellQuote(worker.user)}`], [password]);
+        const variables = [sh`-v id="$${id}"`, sh`-v ip=${worker.address}`, sh`-v port=${worker.port}`, sh`-v user=${worker.user}`];
+        return sh`printf '%s\n' ${sql} | ${psql(args.database, variables, [password])}`;
     }
     const python = [
         "import os",
@@ -89,12 +87,9 @@ function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number
         "WorkerNode.objects.filter(id=int(e['XINGRIN_WORKER_ID'])).update(ip_address=e['XINGRIN_WORKER_IP'], " +
             "ssh_port=int(e['XINGRIN_WORKER_PORT']), username=e['XINGRIN_WORKER_USER'], password=e['XINGRIN_WORKER_PASSWORD'], is_local=False)",
     ].join("\n");
-    return [
-        `XINGRIN_WORKER_PASSWORD="$${password}" docker exec -e SERVER_URL=http://localhost:${SERVER_PORT}`,
-        `-e XINGRIN_WORKER_ID="$id_${i}" -e XINGRIN_WORKER_IP=${shellQuote(worker.address)} -e XINGRIN_WORKER_PORT=${worker.port}`,
-        `-e XINGRIN_WORKER_USER=${shellQuote(worker.user)} -e XINGRIN_WORKER_PASSWORD`,
-        shellQuote(args.server), "python manage.py shell -c", shellQuote(python),
-    ].join(" ");
+    return sh`XINGRIN_WORKER_PASSWORD="$${variable(password)}" docker exec -e SERVER_URL=http://localhost:${SERVER_PORT} \
+-e XINGRIN_WORKER_ID="$${id}" -e XINGRIN_WORKER_IP=${worker.address} -e XINGRIN_WORKER_PORT=${worker.port} \
+-e XINGRIN_WORKER_USER=${worker.user} -e XINGRIN_WORKER_PASSWORD ${args.server} python manage.py shell -c ${python}`;
 }
 
 /**
@@ -105,32 +100,36 @@ function storeCredentials(args: WorkerRecordsArgs, worker: WorkerHost, i: number
  * WORKER_ID_MARKER line per worker: the WORKER_ID its agent gets. stdin: one password per line,
  * in list order.
  */
-export function workerRecordsScript(args: WorkerRecordsArgs): string {
-    const lines = ["set -eu", 'err=$(mktemp) && trap \'rm -f "$err"\' EXIT'];
-    args.workers.forEach((_, i) => lines.push(`IFS= read -r XINGRIN_WORKER_PASSWORD_${i} || true`, `export XINGRIN_WORKER_PASSWORD_${i}`));
-    const register = "exec curl -sS --fail-with-body -m 20 -X POST -H 'Content-Type: application/json' " +
-        `-H "X-Worker-API-Key: $WORKER_API_KEY" --data "$1" http://localhost:${SERVER_PORT}/api/workers/register/`;
+export function workerRecordsScript(args: WorkerRecordsArgs): Shell {
+    const lines = [sh`set -eu`, sh`err=$(mktemp) && trap 'rm -f "$err"' EXIT`];
+    args.workers.forEach((_, i) => {
+        const password = variable(`XINGRIN_WORKER_PASSWORD_${i}`);
+        lines.push(sh`IFS= read -r ${password} || true`, sh`export ${password}`);
+    });
+    const register = script(sh`exec curl -sS --fail-with-body -m 20 -X POST -H 'Content-Type: application/json' \
+-H "X-Worker-API-Key: $WORKER_API_KEY" --data "$1" http://localhost:${SERVER_PORT}/api/workers/register/`);
     args.workers.forEach((worker, i) => {
+        const id = variable(`id_${i}`);
         const body = JSON.stringify({ name: worker.name, is_local: false });
         lines.push(
-            `answer=$(docker exec ${shellQuote(args.server)} sh -c ${shellQuote(register)} register ${shellQuote(body)} 2>&1) || ` +
-                `{ echo ${shellQuote(`${worker.name}: XingRin's server refused to register it: `)}"$answer" >&2; exit 1; }`,
-            `id_${i}=$(printf '%s' "$answer" | sed -n 's/.*"workerId" *: *\\([0-9][0-9]*\\).*/\\1/p')`,
-            `[ -n "$id_${i}" ] || { echo ${shellQuote(`${worker.name}: XingRin's registration gave no worker id: `)}"$answer" >&2; exit 1; }`,
-            `if ! ${storeCredentials(args, worker, i)} >/dev/null 2>"$err"; then`,
-            '  if grep -q unique_remote_worker_ip "$err"; then',
-            `    echo ${shellQuote(`${worker.name}: another worker in XingRin already has the address ${worker.address}: ` +
-                "delete that worker in XingRin (Workers), or give this entry in `workers` the name it has there")} >&2`,
-            "  else",
-            `    echo ${shellQuote(`${worker.name}: XingRin's worker record did not take its SSH credentials: `)}"$(cat "$err")" >&2`,
-            "  fi",
-            "  exit 1",
-            "fi",
-            holdLock(args.redis, `$id_${i}`),
-            `echo "${WORKER_ID_MARKER} ${worker.name} $id_${i}"`,
+            sh`answer=$(docker exec ${args.server} sh -c ${register.text} register ${body} 2>&1) || \
+{ echo ${`${worker.name}: XingRin's server refused to register it: `}"$answer" >&2; exit 1; }`,
+            sh`${id}=$(printf '%s' "$answer" | sed -n 's/.*"workerId" *: *\([0-9][0-9]*\).*/\1/p')`,
+            sh`[ -n "$${id}" ] || { echo ${`${worker.name}: XingRin's registration gave no worker id: `}"$answer" >&2; exit 1; }`,
+            sh`if ! ${storeCredentials(args, worker, i)} >/dev/null 2>"$err"; then`,
+            sh`  if grep -q unique_remote_worker_ip "$err"; then`,
+            sh`    echo ${`${worker.name}: another worker in XingRin already has the address ${worker.address}: ` +
+                "delete that worker in XingRin (Workers), or give this entry in `workers` the name it has there"} >&2`,
+            sh`  else`,
+            sh`    echo ${`${worker.name}: XingRin's worker record did not take its SSH credentials: `}"$(cat "$err")" >&2`,
+            sh`  fi`,
+            sh`  exit 1`,
+            sh`fi`,
+            holdLock(args.redis, sh`$${id}`),
+            sh`echo ${WORKER_ID_MARKER} ${worker.name} "$${id}"`,
         );
     });
-    return lines.join("\n");
+    return script(...lines);
 }
 
 /** The worker ids a records step printed, by worker name. */

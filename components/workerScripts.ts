@@ -1,4 +1,5 @@
 import { containerLabels, SERVICE_LABEL, STACK_LABEL, WORKER_LABEL } from "./labels";
+import { script, sh, Shell } from "./shell";
 
 /**
  * Shell run on remote worker hosts over SSH. Kept as pure functions so tests can read exactly what
@@ -11,35 +12,33 @@ export const DIGEST_MARKER = "digest:";
 /** Prefix of the pre-pull's output line that identifies this run of it. */
 export const STAGE_RUN_MARKER = "stage-run:";
 
-/** Single-quotes a value for POSIX sh. */
-export function shellQuote(value: string): string {
-    return `'${value.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * Makes XingRin's data directories and pulls each image the host lacks. An image already present
  * is not pulled again: tags are immutable releases, and a rollback must not depend on the registry.
+ * A failed pull prints one line: the host, the image and Docker's own reason.
  */
-export function prePullScript(images: string[], dataDir: string): string {
-    const dirs = ["results", "logs", "fingerprints", "wordlists"].map(d => shellQuote(`${dataDir}/${d}`));
-    const lines = [
-        "set -eu",
-        `mkdir -p ${dirs.join(" ")}`,
-        ...images.map(image => {
-            const ref = shellQuote(image);
-            // One line when a pull starts and one when it ends: docker's per-layer progress would
-            // print five lines per layer into the update's output.
-            return `if docker image inspect ${ref} >/dev/null 2>&1; then echo "present: "${ref}; ` +
-                `else echo "pulling: "${ref}; started=$(date +%s); ` +
-                `docker pull --quiet ${ref} >/dev/null || { echo "pull failed: "${ref} >&2; exit 1; }; ` +
-                `echo "pulled: "${ref}" in $(( $(date +%s) - started ))s"; fi\n` +
-                `echo "${DIGEST_MARKER} "${ref}" $(docker image inspect --format '{{index .RepoDigests 0}}' ${ref} 2>/dev/null || true)"`;
-        }),
-        // A new value each run: the agent's command carries it, so every stage of this host is
+export function prePullScript(images: string[], dataDir: string): Shell {
+    const dirs = ["results", "logs", "fingerprints", "wordlists"].map(d => `${dataDir}/${d}`);
+    return script(
+        sh`set -eu`,
+        sh`err=$(mktemp) && trap 'rm -f "$err"' EXIT`,
+        sh`mkdir -p ${dirs}`,
+        // One line when a pull starts and one when it ends: docker's per-layer progress would
+        // print five lines per layer into the update's output.
+        sh`pull() {
+  if docker image inspect "$1" >/dev/null 2>&1; then echo "present: $1"; return; fi
+  echo "pulling: $1"; started=$(date +%s)
+  if ! docker pull --quiet "$1" >/dev/null 2>"$err"; then
+    echo "$(hostname): pull of $1 failed: $(grep -v '^$' "$err" | tail -n 1)" >&2; exit 1
+  fi
+  echo "pulled: $1 in $(( $(date +%s) - started ))s"
+}`,
+        sh`digest() { echo ${DIGEST_MARKER} "$1" "$(docker image inspect --format '{{index .RepoDigests 0}}' "$1" 2>/dev/null || true)"; }`,
+        ...images.map(image => sh`pull ${image}; digest ${image}`),
+        // A new value each run: the agent's triggers carry it, so every stage of this host is
         // followed by an agent restart, also after an update that was interrupted halfway.
-        `echo "${STAGE_RUN_MARKER} $(date -u +%Y%m%dT%H%M%S.%N)"`,
-    ];
-    return lines.join("\n");
+        sh`echo ${STAGE_RUN_MARKER} "$(date -u +%Y%m%dT%H%M%S.%N)"`,
+    );
 }
 
 export interface AgentStartArgs {
@@ -50,42 +49,31 @@ export interface AgentStartArgs {
     stack: string;
     /** The worker's name in `workers`, on its WORKER_LABEL. */
     worker: string;
-    /** The pre-pull run this agent start follows (see STAGE_RUN_MARKER). */
-    stageRun: string;
 }
+
+/** The secrets the agent's start reads from stdin, in this order, one per line (remoteScript). */
+export const AGENT_SECRETS = ["WORKER_API_KEY", "WORKER_ID"];
 
 /**
- * Replaces the agent container with one on the given image. stdin: WORKER_API_KEY, then the
- * worker's id in XingRin (WORKER_ID). With a WORKER_ID XingRin's agent heartbeats as that worker
- * record; without one it registers itself by name, and inside a container as a *local* worker
- * (agent.sh, contract §7), so the server would dispatch this host's scans to its own Docker.
+ * Replaces the agent container with one on the given image. WORKER_API_KEY and the worker's id in
+ * XingRin (WORKER_ID) come in the environment (AGENT_SECRETS). With a WORKER_ID XingRin's agent
+ * heartbeats as that worker record; without one it registers itself by name, and inside a container
+ * as a *local* worker (agent.sh, contract §7), so the server would dispatch this host's scans to its
+ * own Docker.
  */
-export function agentStartScript(args: AgentStartArgs): string {
+export function agentStartScript(args: AgentStartArgs): Shell {
     const labels = containerLabels({ stack: args.stack, service: "agent", image: args.image, worker: args.worker })
-        .flatMap(({ label, value }) => ["--label", shellQuote(`${label}=${value}`)]);
-    return [
-        `# after stage run ${args.stageRun}`,
-        "set -eu",
-        "IFS= read -r WORKER_API_KEY || true",
-        "IFS= read -r WORKER_ID || true",
-        'if [ -z "$WORKER_API_KEY" ]; then echo "no WORKER_API_KEY on stdin" >&2; exit 1; fi',
-        'case "$WORKER_ID" in ""|*[!0-9]*) echo "no XingRin worker id on stdin" >&2; exit 1 ;; esac',
-        "export WORKER_API_KEY WORKER_ID",
-        `docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`,
+        .map(({ label, value }) => sh`--label ${`${label}=${value}`}`);
+    return script(
+        sh`set -eu`,
+        sh`if [ -z "\${WORKER_API_KEY:-}" ]; then echo "no WORKER_API_KEY on stdin" >&2; exit 1; fi`,
+        sh`case "\${WORKER_ID:-}" in ""|*[!0-9]*) echo "no XingRin worker id on stdin" >&2; exit 1 ;; esac`,
+        sh`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`,
         // `-e NAME` without a value copies it from this shell, keeping it off the command line.
-        [
-            "docker run -d --name", AGENT_CONTAINER, "--restart always",
-            "-e", shellQuote(`SERVER_URL=${args.serverUrl}`),
-            "-e WORKER_ID",
-            "-e", shellQuote(`IMAGE_TAG=${args.imageTag}`),
-            "-e WORKER_API_KEY",
-            ...labels,
-            "-v /proc:/host/proc:ro",
-            shellQuote(args.image),
-        ].join(" "),
-    ].join("\n");
+        sh`docker run -d --name ${AGENT_CONTAINER} --restart always -e ${`SERVER_URL=${args.serverUrl}`} -e WORKER_ID \
+  -e ${`IMAGE_TAG=${args.imageTag}`} -e WORKER_API_KEY ${labels} -v /proc:/host/proc:ro ${args.image}`,
+    );
 }
-
 export interface RetireArgs {
     workerName: string;
     /** "<project>/<stack>": only this stack's agents are this step's to remove. */
@@ -104,46 +92,43 @@ export interface RetireArgs {
  * not hang or fail the update, so the script always succeeds and says what it could not clean up.
  * The SSH private key arrives on stdin and lives only in a 0600 temporary file; OpenSSH cannot load
  * a key without its final newline ("error in libcrypto"), which a key stored in config lacks.
+ * ssh trusts only the pinned host key (no config file, no global known_hosts).
  * Only this stack's agent of this worker is removed (its labels), or one of this stack from before
  * agents carried a worker label: every agent is named xingrin-agent, and a worker renamed at the same
  * address, or another stack's worker on the host, runs one that must stay.
  */
-export function agentRetireScript(args: RetireArgs): string {
+export function agentRetireScript(args: RetireArgs): Shell {
     const hostPattern = args.port === 22 ? args.address : `[${args.address}]:${args.port}`;
     const where = `${args.workerName} (${args.user}@${args.address}:${args.port})`;
-    return [
-        "set -u",
-        "umask 077",
-        'dir=$(mktemp -d) && trap \'rm -rf "$dir"\' EXIT',
-        'cat > "$dir/key"',
-        '[ -z "$(tail -c 1 "$dir/key")" ] || echo >> "$dir/key"',
-        `printf '%s\\n' ${shellQuote(`${hostPattern} ${args.hostKey}`)} > "$dir/known_hosts"`,
-        [
-            'if ssh -i "$dir/key" -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes',
-            '-o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes',
-            `-o ConnectTimeout=${args.connectTimeoutSeconds} -o ConnectionAttempts=1 -p ${args.port}`,
-            shellQuote(`${args.user}@${args.address}`), "--", shellQuote(retireRemote(args)), '> "$dir/out"; then',
-        ].join(" "),
-        '  if [ -s "$dir/out" ]; then',
-        `    echo ${shellQuote(`${where}: agent stopped`)}`,
-        "  else",
-        `    echo ${shellQuote(`${where}: no agent of this worker runs there`)}`,
-        "  fi",
-        "else",
-        `  echo ${shellQuote(`${where} could not be reached, so its agent may still run there: when the host is back, ` +
-            `run \`docker rm -f ${AGENT_CONTAINER}\` on it, or remove the worker in XingRin`)} >&2`,
-        "fi",
-        "exit 0",
-    ].join("\n");
+    return script(
+        sh`set -u`,
+        sh`umask 077`,
+        sh`dir=$(mktemp -d) && trap 'rm -rf "$dir"' EXIT`,
+        sh`cat > "$dir/key"`,
+        sh`[ -z "$(tail -c 1 "$dir/key")" ] || echo >> "$dir/key"`,
+        sh`printf '%s\n' ${`${hostPattern} ${args.hostKey}`} > "$dir/known_hosts"`,
+        sh`if ssh -i "$dir/key" -F /dev/null -o IdentitiesOnly=yes -o BatchMode=yes \
+  -o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes \
+  -o ConnectTimeout=${args.connectTimeoutSeconds} -o ConnectionAttempts=1 -p ${args.port} \
+  ${`${args.user}@${args.address}`} -- ${retireRemote(args).text} > "$dir/out"; then`,
+        sh`  if [ -s "$dir/out" ]; then`,
+        sh`    echo ${`${where}: agent stopped`}`,
+        sh`  else`,
+        sh`    echo ${`${where}: no agent of this worker runs there`}`,
+        sh`  fi`,
+        sh`else`,
+        sh`  echo ${`${where} could not be reached, so its agent may still run there: when the host is back, ` +
+            `run \`docker rm -f ${AGENT_CONTAINER}\` on it, or remove the worker in XingRin`} >&2`,
+        sh`fi`,
+        sh`exit 0`,
+    );
 }
 
 /** On the worker: remove this stack's agent of this worker (or an unlabelled one of this stack); prints what it removed. */
-function retireRemote(args: RetireArgs): string {
-    return [
-        `docker ps -a --filter ${shellQuote(`label=${STACK_LABEL}=${args.stack}`)} --filter ${shellQuote(`label=${SERVICE_LABEL}=agent`)}`,
-        `--format '{{.ID}} {{.Label "${WORKER_LABEL}"}}' |`,
-        `while read -r id worker; do case "$worker" in ''|${shellQuote(args.workerName)}) docker rm -f "$id" >/dev/null && echo "$id" ;; esac; done`,
-    ].join(" ");
+function retireRemote(args: RetireArgs): Shell {
+    return sh`docker ps -a --filter ${`label=${STACK_LABEL}=${args.stack}`} --filter ${`label=${SERVICE_LABEL}=agent`} \
+--format ${`{{.ID}} {{.Label "${WORKER_LABEL}"}}`} | \
+while read -r id worker; do case "$worker" in ''|${args.workerName}) docker rm -f "$id" >/dev/null && echo "$id" ;; esac; done`;
 }
 
 /** The run identifier a pre-pull printed ("" when it printed none). */

@@ -1,5 +1,5 @@
 import { WorkerHost } from "../config/workers";
-import { shellQuote } from "../components/workerScripts";
+import { quote } from "../components/shell";
 import { ReleaseError } from "./errors";
 import { runCaptured } from "./process";
 import { createSshIdentity, SshIdentity, sshArgs } from "./sshIdentity";
@@ -58,7 +58,7 @@ export const openProcessHostAccess: OpenHostAccess = options => {
             if (identity === undefined) {
                 throw new ReleaseError(`${worker.name} was not among the workers this session was opened for`);
             }
-            const remote = ["docker", ...args].map(shellQuote).join(" ");
+            const remote = ["docker", ...args].map(quote).join(" ");
             const result = await runCaptured("ssh", [...sshArgs(identity, worker), "--", remote], {
                 missingHint: "install the OpenSSH client (Debian: apt-get install openssh-client)",
             });

@@ -30,7 +30,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { imageId: digestOf(`id:${inputs.name}`), repoDigest: `${repository}@${digestOf(`repo:${inputs.name}`)}` };
         }
         case "command:remote:Command":
-            return { stdout: prePullReport(String(inputs.create ?? ""), digestOf), stderr: "" };
+            // A remote step's script arrives on its stdin (components/workerConnection.ts).
+            return { stdout: prePullReport(typeof inputs.stdin === "string" ? inputs.stdin : "", digestOf), stderr: "" };
         case "command:local:Command":
             return { stdout: workerRecordsReport(String(inputs.environment?.XINGRIN_SCRIPT ?? "")), stderr: "" };
         default:
@@ -43,7 +44,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
  * with the same content digest the RemoteImage mock gives the main server, then its run marker.
  */
 function prePullReport(script: string, digestOf: (text: string) => string): string {
-    const refs = [...script.matchAll(/docker pull --quiet '([^']+)'/g)].map(match => match[1]);
+    const refs = [...script.matchAll(/^pull '([^']+)'/gm)].map(match => match[1]);
     if (refs.length === 0) {
         return "";
     }
@@ -56,7 +57,7 @@ function prePullReport(script: string, digestOf: (text: string) => string): stri
  * XingRin, numbered in list order as a fresh database would.
  */
 function workerRecordsReport(script: string): string {
-    const names = [...script.matchAll(/echo "worker-id: (\S+) \$id_\d+"/g)].map(match => match[1]);
+    const names = [...script.matchAll(/^echo 'worker-id:' '(\S+)' "\$id_\d+"$/gm)].map(match => match[1]);
     return names.map((name, i) => `worker-id: ${name} ${i + 1}`).join("\n");
 }
 

@@ -91,9 +91,14 @@ export function plain<T>(value: T | { value: T }): T {
 
 /**
  * The shell a command resource runs: a local step's script travels in its environment
- * (components/localScript.ts), a remote command's is its create (or delete) text.
+ * (components/localScript.ts); a remote step's on its stdin (components/workerConnection.ts), and
+ * when secrets come before it there, as its first trigger.
  */
 export function scriptOf(resource: RecordedResource): string {
     const environment = resource.inputs.environment as Record<string, string> | undefined;
-    return environment?.XINGRIN_SCRIPT ?? String(resource.inputs.create ?? resource.inputs.delete ?? "");
+    if (environment?.XINGRIN_SCRIPT !== undefined) return environment.XINGRIN_SCRIPT;
+    const triggers = resource.inputs.triggers as unknown[] | undefined;
+    if (isSecretInput(resource.inputs.stdin) && typeof triggers?.[0] === "string") return triggers[0];
+    if (typeof resource.inputs.stdin === "string") return resource.inputs.stdin;
+    return String(resource.inputs.create ?? resource.inputs.delete ?? "");
 }

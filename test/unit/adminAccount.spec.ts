@@ -12,7 +12,7 @@ function runWithDocker(output: string, status: number): { status: number | null;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "admin-account-"));
     const calls = path.join(dir, "calls");
     fs.writeFileSync(path.join(dir, "docker"), `#!/bin/sh\necho "$*" >>${calls}\nprintf '%s\\n' '${output}'\nexit ${status}\n`, { mode: 0o755 });
-    const run = spawnSync("sh", ["-c", adminAccountScript("xingrin-server-v1.1.0")], {
+    const run = spawnSync("sh", ["-c", adminAccountScript("xingrin-server-v1.1.0").text], {
         encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
     });
     const called = fs.existsSync(calls) ? fs.readFileSync(calls, "utf8") : "";

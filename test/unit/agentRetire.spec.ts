@@ -39,7 +39,7 @@ esac
     const script = agentRetireScript({
         workerName, stack: STACK, address: "10.0.1.12", port: 2222, user: "xingrin",
         hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKey", connectTimeoutSeconds: 10,
-    });
+    }).text;
     const result = spawnSync("sh", ["-c", script], { input: key, env: { ...process.env, PATH: `${dir}:${process.env.PATH}` }, encoding: "utf8" });
     const read = (file: string) => fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), "utf8").trim() : "";
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, removed: read("removed").split(/\s+/).filter(id => id !== "") };
@@ -82,7 +82,7 @@ describe("retiring a worker's agent", () => {
 
     it("labels each agent with its worker's name, which is what the retire step looks for", () => {
         const start = agentStartScript({ image: "r/xingrin-agent:v1.2.0", serverUrl: "https://10.0.0.2:8083", imageTag: "v1.2.0",
-            stack: STACK, worker: "worker-2", stageRun: "1" });
+            stack: STACK, worker: "worker-2" }).text;
         assert.ok(start.includes("--label 'xingrin.worker=worker-2'"), start);
     });
 });

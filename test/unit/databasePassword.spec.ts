@@ -6,7 +6,7 @@ import * as path from "path";
 import { databasePasswordScript } from "../../components/databasePassword";
 
 describe("setting databasePassword in the running database", () => {
-    const script = databasePasswordScript({ container: "xingrin-postgres", user: "postgres" });
+    const script = databasePasswordScript({ container: "xingrin-postgres", user: "postgres" }).text;
 
     /** Runs the script with a fake `docker` on PATH that records its words and what psql would read. */
     function runWithFakeDocker(stdin: string, failFirst = 0): { words: string[]; psqlInput: string; env: string; output: string } {

@@ -38,7 +38,7 @@ describe("hand-over before nginx starts", () => {
         services: ["server", "frontend"],
         current: ["xingrin-server-v1.2.0", "xingrin-frontend-v1.2.0"],
         proxy: "xingrin-nginx",
-    });
+    }).text;
 
     it("takes every older server and frontend of this stack off the network, then reloads the running nginx", () => {
         const calls = runWithFakeDocker(script, {

@@ -94,7 +94,7 @@ esac
         snapshotDir: "/opt/xingrin/db-snapshots",
         keepSnapshots,
         composeProject,
-    });
+    }).text;
     // sh, as the command provider runs it (`sh -c`): on Debian that is dash, which has no bash-isms.
     const result = spawnSync("sh", ["-c", script], {
         env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },

@@ -99,8 +99,8 @@ describe("the program on prod-like config", () => {
         const after = allImageRefs(v120).filter(ref => ref.includes("/xingrin-"));
         assert.deepStrictEqual(after, before.map(ref => ref.replace(/:v1\.1\.0$/, ":v1.2.0")));
         for (const name of ["worker-1-pre-pull", "worker-2-pre-pull", "worker-1-agent", "worker-2-agent"]) {
-            const old = named(v110.resources, name).inputs.create as string;
-            const updated = named(v120.resources, name).inputs.create as string;
+            const old = scriptOf(named(v110.resources, name));
+            const updated = scriptOf(named(v120.resources, name));
             assert.notStrictEqual(updated, old, `${name} must re-run on a tag change`);
             assert.strictEqual(updated, old.split("v1.1.0").join("v1.2.0"));
         }
@@ -133,8 +133,8 @@ describe("the program on prod-like config", () => {
         assert.strictEqual(server.TASK_EXECUTOR_IMAGE, `${REGISTRY}/xingrin-worker:v1.1.0`);
         assert.strictEqual(server.IMAGE_TAG, "v1.1.0");
         for (const worker of ["worker-1", "worker-2"]) {
-            const pull = named(v110.resources, `${worker}-pre-pull`).inputs.create as string;
-            assert.ok(pull.includes(`docker pull --quiet '${server.TASK_EXECUTOR_IMAGE}'`), `${worker} must pull the executor image`);
+            const pull = scriptOf(named(v110.resources, `${worker}-pre-pull`));
+            assert.ok(pull.includes(`\npull '${server.TASK_EXECUTOR_IMAGE}'`), `${worker} must pull the executor image`);
         }
     });
 
@@ -151,8 +151,9 @@ describe("the program on prod-like config", () => {
     });
 
     it("restarts each worker's agent after every run of that host's pre-pull", () => {
-        const agent = named(v110.resources, "worker-1-agent").inputs.create as string;
-        assert.match(agent.split("\n")[0], /^# after stage run 20261130T000000\.000000001$/);
+        const agent = named(v110.resources, "worker-1-agent");
+        assert.deepStrictEqual(agent.inputs.triggers, [scriptOf(agent), "20261130T000000.000000001"]);
+        assert.ok(!scriptOf(agent).includes("20261130T000000"), "the run id is a trigger, not text in the script");
     });
 
     it("stops a removed worker's agent from where Pulumi runs, with a short timeout, never failing the update", () => {
@@ -165,7 +166,7 @@ describe("the program on prod-like config", () => {
         assert.ok(retire.dependencies.includes(agent.urn));
         const script = scriptOf(retire);
         assert.ok(script.includes("printf '%s\\n' '[10.0.1.12]:2222 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITwo' > \"$dir/known_hosts\""), script);
-        assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 'xingrin@10.0.1.12' -- 'docker ps -a --filter"), script);
+        assert.ok(script.includes("-o ConnectTimeout=10 -o ConnectionAttempts=1 -p 2222 \\\n  'xingrin@10.0.1.12' -- 'docker ps -a --filter"), script);
         assert.ok(script.includes("xingrin.worker") && script.includes("worker-2"), "the retire step removes only this worker's agent");
         assert.ok(script.includes('-o UserKnownHostsFile="$dir/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes'),
             "only the stack's hostKey may vouch for the worker, not the machine's known_hosts");
@@ -187,7 +188,8 @@ describe("the program on prod-like config", () => {
         assert.strictEqual(mainPrune.inputs.create, `sh -c "$XINGRIN_SCRIPT" main-server-prune`);
         const workerPrune = named(v110.resources, "worker-1-prune");
         assert.ok(workerPrune.dependencies.includes(named(v110.resources, "worker-1-agent").urn));
-        assert.match(workerPrune.inputs.create, /^never='registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'$/m);
+        assert.strictEqual(workerPrune.inputs.create, `sh -c "$(cat)" worker-1-prune`);
+        assert.match(scriptOf(workerPrune), /^never='registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'$/m);
     });
 
     it("labels every container with its stack, service and image, on the main server and on workers", () => {
@@ -199,7 +201,7 @@ describe("the program on prod-like config", () => {
             const imageOf = labels["xingrin.service"] === "scheduler" ? "server" : labels["xingrin.service"];
             assert.ok(labels["xingrin.image"].includes(imageOf), container.name);
         }
-        const agent = named(v110.resources, "worker-1-agent").inputs.create as string;
+        const agent = scriptOf(named(v110.resources, "worker-1-agent"));
         for (const label of ["'xingrin.stack=xingrin-deploy/prod'", "'xingrin.service=agent'", `'xingrin.image=${REGISTRY}/xingrin-agent:v1.1.0'`]) {
             assert.ok(agent.includes(`--label ${label}`), `agent lacks ${label}`);
         }
@@ -272,7 +274,8 @@ describe("the program on prod-like config", () => {
         // The key, then the worker's id in XingRin (worker-1 is the first record made).
         const agent = named(v110.resources, "worker-1-agent");
         assert.ok(isSecretInput(agent.inputs.stdin));
-        assert.strictEqual(plain(agent.inputs.stdin), `${SECRETS.workerApiKey}\n1\n`);
+        assert.strictEqual(plain(agent.inputs.stdin), `${SECRETS.workerApiKey}\n1\n${scriptOf(agent)}`);
+        assert.strictEqual(agent.inputs.create, 'IFS= read -r WORKER_API_KEY; IFS= read -r WORKER_ID; export WORKER_API_KEY WORKER_ID; sh -c "$(cat)" worker-1-agent');
     });
 
     it("exports the tag, the public URL and a version matrix per host", async () => {
@@ -297,8 +300,8 @@ describe("the program on dev-like config", () => {
         const server = env(named(run.resources, "xingrin-server-v1.3.0-dev.2"));
         assert.strictEqual(server.TASK_EXECUTOR_IMAGE, "localhost:5000/me/xingrin-worker:mine");
         for (const worker of ["worker-1", "worker-2"]) {
-            const pull = named(run.resources, `${worker}-pre-pull`).inputs.create as string;
-            assert.ok(pull.includes("docker pull --quiet 'localhost:5000/me/xingrin-worker:mine'"), `${worker} must pre-pull the image the server hands out`);
+            const pull = scriptOf(named(run.resources, `${worker}-pre-pull`));
+            assert.ok(pull.includes("\npull 'localhost:5000/me/xingrin-worker:mine'"), `${worker} must pre-pull the image the server hands out`);
         }
         assert.strictEqual(server.IMAGE_TAG, "v1.3.0-dev.2");
         assert.strictEqual(run.outputs.taskExecutorImage, "localhost:5000/me/xingrin-worker:mine");

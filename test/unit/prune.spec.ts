@@ -23,7 +23,7 @@ function prune(images: string[], currentTag: string, keepVersions: number, inUse
         '  "image rm") if grep -qx "$3" "$dir/in-use"; then exit 1; fi; echo "$3" >> "$dir/removed" ;;',
         "esac",
     ].join("\n"), { mode: 0o755 });
-    const output = execFileSync("sh", ["-c", pruneScript({ imagePrefix: PREFIX, currentTag, keepVersions })],
+    const output = execFileSync("sh", ["-c", pruneScript({ imagePrefix: PREFIX, currentTag, keepVersions }).text],
         { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
     const removedFile = path.join(dir, "removed");
     const removed = fs.existsSync(removedFile) ? fs.readFileSync(removedFile, "utf8").trim().split("\n").sort() : [];
@@ -69,7 +69,7 @@ describe("pruning never removes the image a dev stack hands out", () => {
             `  "image rm") echo "$3" >> ${dir}/removed ;;`,
             "esac",
         ].join("\n"), { mode: 0o755 });
-        execFileSync("sh", ["-c", pruneScript({ imagePrefix: PREFIX, currentTag: "v1.2.0", keepVersions: 2, keepImages: [`${PREFIX}worker:v1.0.0`] })],
+        execFileSync("sh", ["-c", pruneScript({ imagePrefix: PREFIX, currentTag: "v1.2.0", keepVersions: 2, keepImages: [`${PREFIX}worker:v1.0.0`] }).text],
             { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
         assert.deepStrictEqual(fs.readFileSync(path.join(dir, "removed"), "utf8").trim().split("\n"), [`${PREFIX}agent:v1.0.0`]);
         fs.rmSync(dir, { recursive: true, force: true });

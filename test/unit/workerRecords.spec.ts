@@ -32,9 +32,9 @@ describe("XingRin's worker records", () => {
         const records = named(run.resources, "main-server-worker-records");
         for (const [name, id] of [["worker-1", "1"], ["worker-2", "2"]]) {
             const agent = named(run.resources, `${name}-agent`);
-            assert.strictEqual(plain(agent.inputs.stdin), `${SECRETS.workerApiKey}\n${id}\n`, name);
+            assert.strictEqual(plain(agent.inputs.stdin), `${SECRETS.workerApiKey}\n${id}\n${scriptOf(agent)}`, name);
             assert.ok(agent.dependencies.includes(records.urn), `${name}'s agent waits for the records`);
-            assert.match(String(agent.inputs.create), /-e WORKER_ID -e 'IMAGE_TAG=v1\.1\.0' -e WORKER_API_KEY/);
+            assert.match(scriptOf(agent), /-e WORKER_ID \\\n  -e 'IMAGE_TAG=v1\.1\.0' -e WORKER_API_KEY/);
             assert.doesNotMatch(String(agent.inputs.create), /WORKER_NAME/);
         }
     });
@@ -63,7 +63,7 @@ describe("XingRin's worker records", () => {
 });
 
 describe("the worker records scripts", () => {
-    const script = workerRecordsScript({ workers: HOSTS, server: "xingrin-server-v1.1.0", redis: "xingrin-redis", database: DB });
+    const script = workerRecordsScript({ workers: HOSTS, server: "xingrin-server-v1.1.0", redis: "xingrin-redis", database: DB }).text;
 
     it("registers each worker by name as remote through the server's API, with the server's own key", () => {
         assert.ok(script.includes(`docker exec 'xingrin-server-v1.1.0' sh -c`));
@@ -86,23 +86,24 @@ describe("the worker records scripts", () => {
     });
 
     it("with an external database, stores them through XingRin's own model, starting no second scheduler", () => {
-        const external = workerRecordsScript({ workers: HOSTS, server: "xingrin-server-v1.1.0", redis: "xingrin-redis" });
-        assert.ok(external.includes("docker exec -e SERVER_URL=http://localhost:8888 -e XINGRIN_WORKER_ID=\"$id_0\""));
+        const external = workerRecordsScript({ workers: HOSTS, server: "xingrin-server-v1.1.0", redis: "xingrin-redis" }).text;
+        assert.ok(external.includes("docker exec -e SERVER_URL=http://localhost:8888 \\\n-e XINGRIN_WORKER_ID=\"$id_0\""), external);
         assert.ok(external.includes("'xingrin-server-v1.1.0' python manage.py shell -c"));
         assert.ok(external.includes("from apps.engine.models import WorkerNode"));
         assert.doesNotMatch(external, /psql/);
     });
 
     it("holds each worker's update lock and reports its id", () => {
-        assert.ok(script.includes(`docker exec 'xingrin-redis' redis-cli SET "agent_update_lock:$id_1" xingrin-deploy`));
-        assert.ok(script.includes('echo "worker-id: worker-2 $id_1"'));
+        assert.ok(script.includes(`docker exec 'xingrin-redis' redis-cli SET 'agent_update_lock:'"$id_1" 'xingrin-deploy'`), script);
+        assert.ok(script.includes(`echo 'worker-id:' 'worker-2' "$id_1"`), script);
         assert.deepStrictEqual(parseWorkerIds("noise\nworker-id: worker-1 7\nworker-id: worker-2 9\n"), { "worker-1": "7", "worker-2": "9" });
         assert.deepStrictEqual(parseWorkerIds(undefined), {});
     });
 
     it("before the server: locks only the listed workers XingRin already has", () => {
-        const hold = holdAgentUpdatesScript(HOSTS, "xingrin-redis", DB);
-        assert.ok(unquoted(hold).includes("SELECT id FROM worker_node WHERE name IN ('worker-1', 'worker-2')"));
+        const hold = holdAgentUpdatesScript(HOSTS, "xingrin-redis", DB).text;
+        assert.ok(unquoted(hold).includes("SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', ' '))"), hold);
+        assert.ok(hold.includes("-v names='worker-1 worker-2'"), hold);
         assert.ok(hold.includes(`if [ "$exists" = t ]`), "nothing on a first deploy, before the table exists");
     });
 });
