@@ -15,13 +15,22 @@ export interface RunOptions {
     missingHint: string;
 }
 
+export interface CaptureOptions extends RunOptions {
+    /**
+     * Written to the program's standard input, which is then closed; without it the program reads
+     * end-of-file at once. A secret travels here, since an argument list shows in `ps` and
+     * /proc/<pid>/cmdline.
+     */
+    input?: string;
+}
+
 /**
  * Runs a program and returns what it printed. Nothing is echoed: some outputs are secrets
  * (`pulumi config get workerSshPrivateKey`), so callers decide what may be shown.
  */
-export function runCaptured(program: string, args: readonly string[], options: RunOptions): Promise<ProcessResult> {
+export function runCaptured(program: string, args: readonly string[], options: CaptureOptions): Promise<ProcessResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn(program, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(program, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["pipe", "pipe", "pipe"] });
         const stdout: Buffer[] = [];
         const stderr: Buffer[] = [];
         child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
@@ -32,6 +41,9 @@ export function runCaptured(program: string, args: readonly string[], options: R
             stdout: Buffer.concat(stdout).toString("utf8"),
             stderr: Buffer.concat(stderr).toString("utf8"),
         }));
+        // A program that exits before reading (a bad flag) closes the pipe: its exit status says why.
+        child.stdin.on("error", () => undefined);
+        child.stdin.end(options.input);
     });
 }
 

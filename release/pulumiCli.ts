@@ -6,12 +6,15 @@ import { ProcessResult, runCaptured, runStreaming } from "./process";
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 
 /**
- * How the release CLI reaches pulumi. Everything it asks of pulumi goes through one of these two
- * calls, so unit tests swap in a fake that records the exact command lines.
+ * How the CLI reaches pulumi. Everything it asks of pulumi goes through one of these two calls, so
+ * unit tests swap in a fake that records the exact command lines (and what went to stdin).
  */
 export interface PulumiRunner {
-    /** Runs pulumi and returns its output; nothing is echoed (some values are secrets). */
-    capture(args: readonly string[]): Promise<ProcessResult>;
+    /**
+     * Runs pulumi and returns its output; nothing is echoed (some values are secrets). `input` goes
+     * to pulumi's standard input: how a secret reaches `config set --secret` without a command line.
+     */
+    capture(args: readonly string[], input?: string): Promise<ProcessResult>;
     /** Runs pulumi on the operator's terminal and returns its exit code. */
     stream(args: readonly string[]): Promise<number>;
 }
@@ -24,7 +27,7 @@ export function processPulumiRunner(binary = process.env.PULUMI || "pulumi"): Pu
             "(the test rig's: `bash sandbox/toolchain/build.sh && source sandbox/toolchain/env.sh`)",
     };
     return {
-        capture: args => runCaptured(binary, args, options),
+        capture: (args, input) => runCaptured(binary, args, { ...options, input }),
         stream: args => runStreaming(binary, args, options),
     };
 }
@@ -37,7 +40,7 @@ interface ConfigValueJson {
 }
 
 /**
- * The pulumi commands the release flow uses, each bound to one stack. `--stack` is always passed
+ * The pulumi commands the CLI uses, each bound to one stack. `--stack` is always passed
  * explicitly: the CLI resolves the stack once, says which it is, and every command then acts on
  * that one even if another is selected meanwhile.
  */
@@ -84,6 +87,17 @@ export class PulumiCli {
     async configSet(key: string, value: string): Promise<void> {
         const args = ["config", "set", "--stack", this.stack, "--", key, value];
         requireSuccess(args, await this.runner.capture(args));
+    }
+
+    /**
+     * Stores a secret, encrypted with the stack's secrets provider. The value goes to pulumi's
+     * standard input, never on the command line: `pulumi config set KEY --secret` reads a stdin
+     * that is not a terminal (pkg/cmd/pulumi/config/config.go, configSetCmd.Run, v3.248.0); --raw
+     * keeps it byte for byte. A failure names the command line, which carries no value.
+     */
+    async configSetSecret(key: string, value: string): Promise<void> {
+        const args = ["config", "set", "--secret", "--raw", "--stack", this.stack, "--", key];
+        requireSuccess(args, await this.runner.capture(args, value));
     }
 
     /**

@@ -2,12 +2,14 @@ import * as assert from "assert";
 import { ProcessResult } from "../../../release/process";
 import { PulumiCli, PulumiRunner } from "../../../release/pulumiCli";
 
-/** A runner that answers every command with one canned result and records the arguments. */
-function answering(result: ProcessResult): PulumiRunner & { calls: string[][] } {
+/** A runner that answers every command with one canned result and records the arguments and stdin. */
+function answering(result: ProcessResult): PulumiRunner & { calls: string[][]; inputs: Array<string | undefined> } {
     const calls: string[][] = [];
+    const inputs: Array<string | undefined> = [];
     return {
         calls,
-        capture: async args => { calls.push([...args]); return result; },
+        inputs,
+        capture: async (args, input) => { calls.push([...args]); inputs.push(input); return result; },
         stream: async args => { calls.push([...args]); return result.code; },
     };
 }
@@ -24,6 +26,22 @@ describe("release pulumi commands", () => {
         const runner = answering({ code: 0, stdout: "", stderr: "" });
         await new PulumiCli(runner, "prod").configSet("imageTag", "--help");
         assert.deepStrictEqual(runner.calls, [["config", "set", "--stack", "prod", "--", "imageTag", "--help"]]);
+        assert.deepStrictEqual(runner.inputs, [undefined]);
+    });
+
+    it("sets a secret from stdin: no value among the arguments, which end with `--` and the key", async () => {
+        const runner = answering({ code: 0, stdout: "", stderr: "" });
+        await new PulumiCli(runner, "prod").configSetSecret("databasePassword", "--help me");
+        assert.deepStrictEqual(runner.calls, [["config", "set", "--secret", "--raw", "--stack", "prod", "--", "databasePassword"]]);
+        assert.deepStrictEqual(runner.inputs, ["--help me"]);
+    });
+
+    it("reports a failed secret set with its command line, which carries no value", async () => {
+        const runner = answering({ code: 255, stdout: "", stderr: "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE\n" });
+        await assert.rejects(new PulumiCli(runner, "prod").configSetSecret("workerApiKey", "wk-SECRET"), {
+            name: "ReleaseError",
+            message: "`pulumi config set --secret --raw --stack prod -- workerApiKey` failed (exit 255): error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE",
+        });
     });
 
     it("treats pulumi's 'configuration key … not found' as an unset key", async () => {

@@ -15,10 +15,17 @@ const PROJECT_DEFAULTS: FakeConfig = {
 
 /**
  * Stands in for the pulumi CLI: answers config, history and output queries from memory, applies
- * `config set`, and records every command line so specs can assert exactly what would have run.
+ * `config set` (a secret's value from stdin, as pulumi reads it), and records every command line
+ * and every stdin so specs can assert exactly what would have run and where each value went.
  */
 export class FakePulumi implements PulumiRunner {
     readonly commands: string[] = [];
+    /** What each command that was given a standard input got there, in order. */
+    readonly inputs: Array<{ command: string; input: string }> = [];
+    /** The keys set with --secret. */
+    readonly secrets = new Set<string>();
+    /** A stack that does not exist: every command on it fails as pulumi's does. */
+    missingStack = false;
     history: unknown = [];
     outputs: Record<string, unknown> = {};
     upExitCode = 0;
@@ -31,8 +38,12 @@ export class FakePulumi implements PulumiRunner {
 
     constructor(public readonly config: FakeConfig = {}, private readonly stack = "prod") {}
 
-    async capture(args: readonly string[]): Promise<ProcessResult> {
-        this.commands.push(["pulumi", ...args].join(" "));
+    async capture(args: readonly string[], input?: string): Promise<ProcessResult> {
+        const command = ["pulumi", ...args].join(" ");
+        this.commands.push(command);
+        if (input !== undefined) {
+            this.inputs.push({ command, input });
+        }
         const [group, verb] = args;
         if (group === "stack" && verb === "--show-name" && args.length === 2) {
             // Without a terminal pulumi does not offer a choice (pkg/cmd/pulumi/stack/io.go, ChooseStack, v3.248.0).
@@ -41,12 +52,25 @@ export class FakePulumi implements PulumiRunner {
                 : ok(`${this.selected}\n`);
         }
         this.expectStack(args);
+        if (this.missingStack) {
+            return { code: 255, stdout: "", stderr: `error: no stack named '${this.stack}' found\n` };
+        }
+        const secretSet = group === "config" && verb === "set" && args.includes("--secret");
+        if (input !== undefined && !secretSet) {
+            throw new Error(`pulumi ${args.join(" ")} was given a standard input, which only a secret's config set reads`);
+        }
         if (group === "config") {
             // As the CLIs must write it: options first, then `--`, then key and value, so that a
             // value starting with "-" is never read as a flag.
             const end = args.indexOf("--");
             if (end < 0) throw new Error(`pulumi ${args.join(" ")}: a config command without \`--\` before its key`);
             const [key, value] = args.slice(end + 1);
+            if (secretSet) {
+                // A secret on the command line would show in `ps`: it must come on stdin only.
+                if (input === undefined || value !== undefined) throw new Error(`a secret must come on stdin only: pulumi ${args.join(" ")}`);
+                this.secrets.add(key);
+                return this.configCommand(verb, key, input, args);
+            }
             return this.configCommand(verb, key, value, args);
         }
         if (group === "stack" && verb === "history") {
