@@ -1,10 +1,9 @@
 import { ConfigError } from "../config/errors";
-import { validateHost } from "../config/hosts";
-import { validateImageTag } from "../config/imageTag";
 import { LOCAL_DATABASE_HOST } from "../config/read";
 import { PROGRAM_ENV_KEYS, SERVER_EXTRA_ENV_KEY } from "../config/serverExtraEnv";
 import { NETWORK_NAME } from "../components/mainServer";
 import { SERVER_PORT } from "../components/serverEnvironment";
+import { AdoptedKey, programProblems } from "./configChecks";
 import { EnvFile, envValue, requireKeys } from "./envFile";
 import { AdoptError } from "./errors";
 import { canonicalRef, parseImageRef } from "./imageRef";
@@ -15,7 +14,7 @@ import {
 
 /** One stack config key adopt will set, and where its value was read. */
 export interface PlannedSetting {
-    key: string;
+    key: AdoptedKey;
     value: string;
     secret: boolean;
     from: string;
@@ -52,7 +51,9 @@ const DEFAULT_DOCKER_USER = "yyhuni";
 /**
  * The stack config that describes the installation, from its docker/.env and its containers. What
  * the program could not reproduce (the data would be lost, or the version is unknown) is refused,
- * every problem in one error, so the operator sees the whole list at once.
+ * and so is every value the program's own config checks would refuse at `pulumi up` (a host that
+ * starts with "-", a tag that is no version, a line break where one line is read): every problem
+ * in one error, so the operator sees the whole list at once, and nothing is set.
  */
 export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOptions): AdoptionPlan {
     const dotenv = requireKeys(env, REQUIRED_ENV_KEYS);
@@ -60,7 +61,7 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     const problems: string[] = [];
     const notes: string[] = [];
     const settings: PlannedSetting[] = [];
-    const set = (key: string, value: string, source: string, secret = false) => settings.push({ key, value, secret, from: source });
+    const set = (key: AdoptedKey, value: string, source: string, secret = false) => settings.push({ key, value, secret, from: source });
     const { containers } = inventory;
 
     let release: RunningRelease | undefined;
@@ -75,7 +76,7 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
         set("imageTag", release.tag, imagesFrom);
         set("registry", release.registry, imagesFrom);
         set("namespace", release.namespace, imagesFrom);
-        checkRelease(release, env, dotenv.IMAGE_TAG, options.allowPrerelease, problems, notes);
+        checkRelease(release, env, dotenv.IMAGE_TAG, problems, notes);
     }
     const redis = containerOf(containers, "redis");
     if (redis !== undefined && redis.image !== "") {
@@ -83,7 +84,6 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
     }
     set("dockerHost", options.dockerHost, "--docker-host");
 
-    checkHost("PUBLIC_HOST", dotenv.PUBLIC_HOST, env, problems);
     set("publicHost", dotenv.PUBLIC_HOST, from("PUBLIC_HOST"));
     const publicPort = portOf("PUBLIC_PORT", dotenv.PUBLIC_PORT, env, problems);
     if (publicPort !== undefined) {
@@ -130,9 +130,6 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
             "tlsCertDir is left as the stack has it (default /opt/xingrin/ssl); put the certificate there before `pulumi up`");
     }
 
-    if (dotenv.DB_HOST !== LOCAL_DATABASE_HOST) {
-        checkHost("DB_HOST", dotenv.DB_HOST, env, problems);
-    }
     set("databaseHost", dotenv.DB_HOST, from("DB_HOST"));
     const databasePort = portOf("DB_PORT", dotenv.DB_PORT, env, problems);
     if (databasePort !== undefined) {
@@ -166,26 +163,22 @@ export function planAdoption(env: EnvFile, inventory: Inventory, options: PlanOp
         set("takeoverNetworkId", inventory.network.id, `id of network ${NETWORK_NAME}`);
     }
     notes.push(...fixedSettingNotes(env), ...containerNotes(inventory));
+    problems.push(...programProblems(settings, { allowPrerelease: options.allowPrerelease }));
     if (problems.length > 0) {
         throw new AdoptError(`cannot adopt the XingRin installation on ${inventory.dockerHost}:\n${problems.map(p => `  - ${p}`).join("\n")}`);
     }
     return { settings, notes, envFile: env.file, inventory };
 }
 
-/** The .env tag, the stack's prerelease policy and the worker image XingRin hands out, against the running images. */
-function checkRelease(release: RunningRelease, env: EnvFile, envTag: string, allowPrerelease: boolean, problems: string[], notes: string[]): void {
+/**
+ * The .env tag and the worker image XingRin hands out, against the running images. Whether the tag
+ * is one the stack takes (a version, a prerelease only where allowed) is the program's check.
+ */
+function checkRelease(release: RunningRelease, env: EnvFile, envTag: string, problems: string[], notes: string[]): void {
     if (envTag !== release.tag) {
         problems.push(
             `${env.file} says IMAGE_TAG=${envTag} but the containers run ${release.tag}: an update was started and not finished, ` +
             `or undone by hand. Run \`docker compose up -d\` (to run ${envTag}) or set IMAGE_TAG back to ${release.tag}, then adopt`);
-    }
-    try {
-        validateImageTag(release.tag, allowPrerelease, "the running tag");
-    } catch (error) {
-        if (!(error instanceof ConfigError)) {
-            throw error;
-        }
-        problems.push(error.message.replace("this stack does not accept", "the target stack does not accept"));
     }
     const expected = canonicalRef({ registry: release.registry, namespace: release.namespace, name: "xingrin-worker", tag: release.tag });
     const override = envValue(env, "TASK_EXECUTOR_IMAGE")?.trim() ?? "";
@@ -211,7 +204,7 @@ function checkRelease(release: RunningRelease, env: EnvFile, envTag: string, all
 
 function planLocalDatabase(
     postgres: Container | undefined, inventory: Inventory, databasePort: number | undefined,
-    set: (key: string, value: string, from: string) => void, problems: string[], notes: string[],
+    set: (key: AdoptedKey, value: string, from: string) => void, problems: string[], notes: string[],
 ): void {
     if (postgres === undefined) {
         problems.push(
@@ -260,7 +253,7 @@ function planLocalDatabase(
  * the whole file: LOG_LEVEL, SCAN_RETENTION_DAYS, CSRF_TRUSTED_ORIGINS, ADMIN_PASSWORD, … A value that
  * refers to another variable (`${X}`) is what compose would expand, so it is named and left out.
  */
-function planExtraEnv(env: EnvFile, set: (key: string, value: string, source: string, secret?: boolean) => void, notes: string[]): void {
+function planExtraEnv(env: EnvFile, set: (key: AdoptedKey, value: string, source: string, secret?: boolean) => void, notes: string[]): void {
     const handled = new Set<string>([...REQUIRED_ENV_KEYS, ...Object.keys(PROGRAM_ENV_KEYS)]);
     const extra: Record<string, string> = {};
     const referring: string[] = [];
@@ -313,15 +306,6 @@ function portOf(key: string, value: string, env: EnvFile, problems: string[]): n
         return undefined;
     }
     return port;
-}
-
-/** A host the program would refuse (config/hosts.ts), refused here already with its .env line. */
-function checkHost(key: string, value: string, env: EnvFile, problems: string[]): void {
-    try {
-        validateHost(`${key} in ${env.file} (line ${env.entries.get(key)!.line})`, value, "xingrin.example.com");
-    } catch (error) {
-        problems.push(messageOf(error));
-    }
 }
 
 function messageOf(error: unknown): string {

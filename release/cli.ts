@@ -1,6 +1,8 @@
 import { parseArgs } from "util";
+import { adopt } from "../adopt/adopt";
+import { DockerCli, processDockerCli } from "../adopt/docker";
 import { ConfigError } from "../config/errors";
-import { VERSION_FILE } from "../config/read";
+import { DEFAULT_DOCKER_HOST, validateDockerHost, VERSION_FILE } from "../config/read";
 import { bump } from "./bump";
 import { confirmOnTerminal } from "./confirm";
 import { ReleaseError } from "./errors";
@@ -53,6 +55,16 @@ const HELP = {
         "      Per host: the images the stack outputs name, what the host runs, and the versions it holds;",
         "      exits 2 when a host differs from the outputs or cannot be reached.",
     ],
+    adopt: [
+        "  npm run adopt -- --env <xingrin>/docker/.env [--stack <stack>] [--docker-host <endpoint>] [--dry-run]",
+        "      Prepares the takeover of an install.sh installation: reads its docker/.env and the containers on",
+        "      the Docker host, prints the stack config that describes it (version, registry, public address,",
+        "      database, volume, secrets) and sets it; `pulumi up` then takes the installation over. Every value",
+        "      must pass the checks `pulumi up` makes: if one does not, or the installation cannot be taken over",
+        "      as it is, adopt says why and sets nothing.",
+        `      --docker-host defaults to ${DEFAULT_DOCKER_HOST}; --dry-run prints the plan and sets nothing.`,
+        "      Secrets are shown as [secret] and reach pulumi on its standard input, never on a command line.",
+    ],
 } as const;
 
 const FOOTER = [
@@ -61,7 +73,9 @@ const FOOTER = [
     "the stack. pulumi is `$PULUMI` when set, else `pulumi` on PATH.",
 ];
 
-export const USAGE = ["usage:", ...HELP.bump, ...HELP.rollback, ...HELP.recover, ...HELP.restore, ...HELP.versions, ...FOOTER].join("\n");
+export const USAGE = [
+    "usage:", ...HELP.bump, ...HELP.rollback, ...HELP.recover, ...HELP.restore, ...HELP.versions, ...HELP.adopt, ...FOOTER,
+].join("\n");
 
 /** `npm run <command> -- --help`: that command's part of the usage. */
 export function helpOf(command: Command): string {
@@ -72,6 +86,8 @@ export function helpOf(command: Command): string {
 export interface CliDeps {
     pulumi: PulumiRunner;
     openHosts: OpenHostAccess;
+    /** The docker CLI against one endpoint (adopt reads the installation through it). */
+    docker: (host: string) => DockerCli;
     versionFile: string;
     print: (line: string) => void;
     printError: (line: string) => void;
@@ -85,6 +101,7 @@ const FLAGS_OF = {
     recover: ["stack", "yes", "help"],
     restore: ["stack", "yes", "help"],
     versions: ["stack", "help"],
+    adopt: ["stack", "env", "docker-host", "dry-run", "help"],
 } as const;
 type Command = keyof typeof FLAGS_OF;
 
@@ -108,7 +125,7 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
         return command === undefined ? 1 : 0;
     }
     if (!(command in FLAGS_OF)) {
-        throw new ReleaseError(`unknown command "${command}": use bump, rollback, recover, restore or versions\n${USAGE}`);
+        throw new ReleaseError(`unknown command "${command}": use bump, rollback, recover, restore, versions or adopt\n${USAGE}`);
     }
     const name = command as Command;
     const { positionals, flags } = parseCommandLine(name, rest);
@@ -160,6 +177,20 @@ async function run(argv: readonly string[], deps: CliDeps): Promise<number> {
             const pulumi = await stackFor(name, rest, flags.stack, deps);
             return versions({ pulumi, openHosts: deps.openHosts, print: deps.print });
         }
+        case "adopt": {
+            const example = `\`npm run adopt -- --env /root/xingrin/docker/.env${stackFlag}\``;
+            if (positionals.length > 0) {
+                throw new ReleaseError(`adopt takes no arguments, only flags: ${example}`);
+            }
+            if (flags.env === undefined || flags.env.trim() === "") {
+                throw new ReleaseError(`adopt needs --env, the docker/.env that install.sh wrote in the XingRin checkout: ${example}`);
+            }
+            // Refused before anything runs: it becomes the stack's dockerHost, under the program's rule.
+            const dockerHost = validateDockerHost(flags.dockerHost ?? DEFAULT_DOCKER_HOST);
+            const pulumi = await stackFor(name, rest, flags.stack, deps);
+            await adopt({ env: flags.env, dockerHost, dryRun: flags.dryRun }, { pulumi, docker: deps.docker, print: deps.print });
+            return 0;
+        }
     }
 }
 
@@ -190,6 +221,9 @@ interface Flags {
     yes: boolean;
     noPreview: boolean;
     help: boolean;
+    env?: string;
+    dockerHost?: string;
+    dryRun: boolean;
 }
 
 function parseCommandLine(command: Command, args: string[]): { positionals: string[]; flags: Flags } {
@@ -206,6 +240,9 @@ function parseCommandLine(command: Command, args: string[]): { positionals: stri
                 "yes": { type: "boolean", short: "y" },
                 "no-preview": { type: "boolean" },
                 "help": { type: "boolean", short: "h" },
+                "env": { type: "string" },
+                "docker-host": { type: "string" },
+                "dry-run": { type: "boolean" },
             },
         });
     } catch (error) {
@@ -227,6 +264,9 @@ function parseCommandLine(command: Command, args: string[]): { positionals: stri
             yes: parsed.values.yes ?? false,
             noPreview: parsed.values["no-preview"] ?? false,
             help: parsed.values.help ?? false,
+            env: parsed.values.env,
+            dockerHost: parsed.values["docker-host"],
+            dryRun: parsed.values["dry-run"] ?? false,
         },
     };
 }
@@ -235,6 +275,7 @@ if (require.main === module) {
     main(process.argv.slice(2), {
         pulumi: processPulumiRunner(),
         openHosts: openProcessHostAccess,
+        docker: processDockerCli,
         versionFile: VERSION_FILE,
         print: line => console.log(line),
         printError: line => console.error(line),

@@ -134,7 +134,7 @@ describe("taking over an install.sh installation with its data", function () {
     });
 
     it("3a. `npm run adopt` writes the installation's settings and secrets, printing no secret", () => {
-        const adopt = spawnSync("npx", ["ts-node", "--transpile-only", "adopt/cli.ts", "--env", path.join(installDir, ".env"),
+        const adopt = spawnSync("npx", ["ts-node", "--transpile-only", "release/cli.ts", "adopt", "--env", path.join(installDir, ".env"),
             "--docker-host", fleet.dockerHost, "--stack", STACK_NAME], {
             cwd: REPO, encoding: "utf8", env: { ...process.env, ...stackEnv(e2e) },
         });

@@ -186,7 +186,7 @@ describe("adopt: from .env and containers to stack config", () => {
     it("takes a prerelease only into a stack that allows prereleases", async () => {
         const dev = await inventory(containers => containers.forEach(c => { c.Config.Image = c.Config.Image.replace(":v1.5.8", ":v1.6.0-dev.2"); }));
         assert.strictEqual(await refusal(env("IMAGE_TAG=v1.6.0-dev.2"), dev),
-            `${REFUSED}the running tag "v1.6.0-dev.2" is a prerelease, which the target stack does not accept (allowPrerelease is false): ` +
+            `${REFUSED}images of the 5 XingRin containers: imageTag "v1.6.0-dev.2" is a prerelease, which this stack does not accept (allowPrerelease is false): ` +
             "use a stable version such as \"v1.6.0\", or set allowPrerelease: true on a development stack");
         assert.strictEqual(planAdoption(env("IMAGE_TAG=v1.6.0-dev.2"), dev, { ...OPTIONS, allowPrerelease: true }).settings[0].value, "v1.6.0-dev.2");
     });
@@ -248,13 +248,13 @@ describe("adopt: from .env and containers to stack config", () => {
                 /- DB_PORT=postgres in .*install\.env \(line 8\) is not a TCP port: use a whole number from 1 to 65535/);
         });
 
-        it("a PUBLIC_HOST or DB_HOST the program would refuse, with the fix", async () => {
+        it("a PUBLIC_HOST or DB_HOST the program would refuse: the program's message, after the .env line", async () => {
             const message = await refusal(env("PUBLIC_HOST=https://xingrin.example.com:8083", "DB_HOST=db.internal:5432"), inventory(containers => {
                 containers.splice(containers.indexOf(containerNamed(containers, "xingrin-postgres")), 1);
             }));
             assert.strictEqual(message, REFUSED +
-                `PUBLIC_HOST in ${INSTALL_ENV} (line 18) "https://xingrin.example.com:8083" is a URL, not a host name; use the host alone: "xingrin.example.com"\n  - ` +
-                `DB_HOST in ${INSTALL_ENV} (line 7) "db.internal:5432" has a port, which has its own setting; use the host alone: "db.internal"`);
+                '.env PUBLIC_HOST (line 18): publicHost "https://xingrin.example.com:8083" is a URL, not a host name; use the host alone: "xingrin.example.com"\n  - ' +
+                '.env DB_HOST (line 7): databaseHost "db.internal:5432" has a port, which has its own setting; use the host alone: "db.internal"');
         });
 
         it("an external DB_HOST next to a running postgres container", async () => {

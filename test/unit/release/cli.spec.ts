@@ -28,6 +28,7 @@ describe("release CLI", () => {
         deps = {
             pulumi: fake,
             openHosts: new FakeHosts({}).open,
+            docker: host => { throw new Error(`only adopt reads a Docker host, not this command (docker --host ${host})`); },
             versionFile: path.join(dir, "VERSION"),
             print: line => out.push(line),
             printError: line => errors.push(line),
@@ -174,7 +175,7 @@ describe("release CLI", () => {
 
         it("no command prints the whole usage and exits 1; `help` exits 0", async () => {
             assert.strictEqual(await main([], deps), 1);
-            assert.match(out[0], /npm run bump[\s\S]*npm run rollback[\s\S]*npm run versions/);
+            assert.match(out[0], /npm run bump[\s\S]*npm run rollback[\s\S]*npm run versions[\s\S]*npm run adopt/);
             assert.strictEqual(await main(["help"], deps), 0);
         });
     });
@@ -187,7 +188,7 @@ describe("release CLI", () => {
         [["versions", "extra"], /^error: versions takes no arguments, only --stack: `npm run versions -- --stack <stack>`$/],
         [["rollback", "v1.5.8", "v1.5.7"], /^error: rollback takes at most one version/],
         [["rollback", "--stack", " "], /^error: --stack is empty: name a stack, for example --stack dev/],
-        [["deploy"], /^error: unknown command "deploy": use bump, rollback, recover, restore or versions/],
+        [["deploy"], /^error: unknown command "deploy": use bump, rollback, recover, restore, versions or adopt/],
         [["bump", "v1.6.1", "--stak", "prod"], /^error: bump: Unknown option '--stak'/],
     ];
     for (const [argv, message] of misuse) {
