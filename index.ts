@@ -1,9 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { listedImagePrefix, mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
+import { listedImagePrefix, listedImageRef, mainServerServices, taskExecutorImageRef, xingrinImageRef } from "./config/images";
 import { publicUrl, readFleetConfig } from "./config/read";
 import { MainServer } from "./components/mainServer";
 import { RemoteWorker } from "./components/remoteWorker";
+import { Retention } from "./components/retention";
 import { FleetStage } from "./components/stage";
 import { versionMatrix } from "./components/versionMatrix";
 
@@ -68,9 +69,19 @@ const workers = stage.workers.map(staged => new RemoteWorker(staged.host.name, {
     stack,
     stage: staged,
     staged: stage.staged,
-    imagePrefix: listedImagePrefix(fleet.repository),
-    keepVersions: fleet.keepVersions,
 }, { dependsOn: [stage] }));
+
+// Last, once every host runs the tag: the deploy history records it, then each host prunes the
+// versions beyond keepVersions, keeping the deployed ones (where rollbacks go) first.
+const neverPruned = [listedImageRef(executorImage)];
+new Retention("prune", {
+    imageTag: tag,
+    keepVersions: fleet.keepVersions,
+    imagePrefix: listedImagePrefix(fleet.repository),
+    main: { dockerHost: fleet.main.dockerHost, keepImages: neverPruned, switched: main.switchedAll },
+    workers: workers.map(worker => ({ host: worker.host, keepImages: neverPruned, switched: worker.agent })),
+    sshPrivateKey: fleet.workerSshPrivateKey,
+});
 
 export const imageTag = tag;
 export const url = main.publicUrl;

@@ -1,7 +1,6 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { listedImagePrefix } from "../config/images";
 import { repositoryOf } from "../config/imageReference";
 import { postgresVolumeChangeRefusal } from "../config/database";
 import { MainServerSettings, publicUrl } from "../config/read";
@@ -14,7 +13,6 @@ import { createScript } from "./localScript";
 import { migrationGuardScript, SNAPSHOT_SUBDIR } from "./migrationGuard";
 import { hostPreparationScript } from "./hostPreparation";
 import { containerLabels } from "./labels";
-import { pruneScript } from "./prune";
 import { adoptExisting, COMPOSE_NETWORK_SETTINGS, COMPOSE_VOLUME_SETTINGS, takeoverStep } from "./takeover";
 import { afterStage, StagedImages } from "./stageCheck";
 import { SERVER_PORT, serverEnvironment, toEnvList } from "./serverEnvironment";
@@ -46,7 +44,7 @@ export interface MainServerArgs {
     readonly stack: string;
     /** Resolves once the whole fleet is staged (phase 1 succeeded on every host). */
     readonly staged: pulumi.Output<StagedImages>;
-    /** XingRin versions the host keeps after the switch (pruneScript). */
+    /** XingRin versions kept (Retention); also how many database snapshots are. */
     readonly keepVersions: number;
     /** The remote workers, each registered in XingRin as a remote worker record. */
     readonly workers: WorkerHost[];
@@ -106,7 +104,8 @@ export class MainServer extends pulumi.ComponentResource {
     public readonly postgresVolume?: docker.Volume;
     public readonly running: RunningImage[];
     /** Prunes old XingRin versions from the main server once the switch is done. */
-    public readonly prune: command.local.Command;
+    /** Every container of this update, the last of the switch included. */
+    public readonly switchedAll: docker.Container[];
     public readonly publicUrl: string;
     /** Each remote worker's id in XingRin, by worker name: its agent's WORKER_ID. */
     public readonly workerIds: pulumi.Output<Record<string, string>>;
@@ -351,22 +350,15 @@ export class MainServer extends pulumi.ComponentResource {
             dependsOn: [server, nginx],
         });
 
-        // After the switch: old versions beyond keepVersions leave this host (never one a container uses).
-        this.prune = new command.local.Command(`${name}-prune`, {
-            ...createScript(`${name}-prune`, pruneScript({
-                imagePrefix: listedImagePrefix({ registry: args.registry, namespace: args.namespace }),
-                currentTag: args.imageTag,
-                keepVersions: args.keepVersions,
-                keepImages: [args.taskExecutorImage],
-            }), settings.dockerHost),
-        }, { parent: this, dependsOn: [nginx, scheduler, ...this.switched] });
+        // Everything this update runs on the host: what comes after it (Retention) waits for all of it.
+        this.switchedAll = [nginx, scheduler, ...this.switched];
 
         this.running = running;
         this.publicUrl = publicUrl(settings);
         this.registerOutputs({
             network: this.network,
             postgresVolume: this.postgresVolume,
-            prune: this.prune,
+            switchedAll: this.switchedAll,
             running: this.running,
             publicUrl: this.publicUrl,
             workerIds: this.workerIds,

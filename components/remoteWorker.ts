@@ -2,10 +2,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { WorkerHost } from "../config/workers";
 import { deleteScript } from "./localScript";
-import { pruneScript } from "./prune";
 import { afterStage, StagedImages } from "./stageCheck";
 import { WorkerStage } from "./stage";
-import { remoteScript, remoteScriptWithSecrets, SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
+import { remoteScriptWithSecrets, SSH_DIAL_TIMEOUT_SECONDS, workerConnection } from "./workerConnection";
 import { agentRetireScript, agentStartScript, AGENT_CONTAINER, AGENT_SECRETS } from "./workerScripts";
 
 export interface RemoteWorkerArgs {
@@ -25,9 +24,6 @@ export interface RemoteWorkerArgs {
     readonly stage: WorkerStage;
     /** Resolves once the whole fleet is staged (phase 1 succeeded everywhere). */
     readonly staged: pulumi.Output<StagedImages>;
-    /** "<registry>/<namespace>/xingrin-" as the host lists its images, and how many versions it keeps. */
-    readonly imagePrefix: string;
-    readonly keepVersions: number;
 }
 
 /**
@@ -36,11 +32,10 @@ export interface RemoteWorkerArgs {
  */
 export class RemoteWorker extends pulumi.ComponentResource {
     public readonly agent: command.remote.Command;
-    /** Prunes old XingRin versions from the host once its agent runs the new one. */
-    public readonly prune: command.remote.Command;
     /** Stops the agent when the worker leaves the stack; never fails on a host that is gone. */
     public readonly retire: command.local.Command;
     public readonly hostName: string;
+    public readonly host: WorkerHost;
     public readonly images: { worker: string; agent: string };
     /** Repo digest of each pre-pulled image, as the host reported it. */
     public readonly digests: pulumi.Output<Record<string, string>>;
@@ -69,13 +64,6 @@ export class RemoteWorker extends pulumi.ComponentResource {
             // was interrupted between the stage and the agent.
             triggers: [...agentStep.triggers, args.stage.run],
         }, { parent: this });
-        const prune = pruneScript({
-            imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, keepImages: [args.workerImage],
-        });
-        this.prune = new command.remote.Command(`${name}-prune`, {
-            ...remoteScript(`${name}-prune`, prune),
-            connection: workerConnection(args.host, args.sshPrivateKey),
-        }, { parent: this, dependsOn: [this.agent] });
         this.retire = new command.local.Command(`${name}-retire`, {
             ...deleteScript(`${name}-retire`, agentRetireScript({
                 workerName: args.host.name,
@@ -90,8 +78,9 @@ export class RemoteWorker extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [this.agent] });
 
         this.hostName = args.host.name;
+        this.host = args.host;
         this.images = { worker: args.workerImage, agent: args.agentImage };
         this.digests = args.stage.digests;
-        this.registerOutputs({ agent: this.agent, prune: this.prune, retire: this.retire, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
+        this.registerOutputs({ agent: this.agent, retire: this.retire, images: this.images, digests: this.digests, container: AGENT_CONTAINER });
     }
 }

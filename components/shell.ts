@@ -58,6 +58,14 @@ export function variable(name: string): Shell {
     return Shell.of(name);
 }
 
+/** A `case` pattern that matches exactly these values ('a'|'b'). */
+export function alternatives(values: readonly string[]): Shell {
+    if (values.length === 0) {
+        throw new ShellValueError("a case pattern needs values: with no values, leave the case out");
+    }
+    return Shell.of(values.map(word).join("|"));
+}
+
 /** A single-quoted word for POSIX sh. */
 export function quote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;

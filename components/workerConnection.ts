@@ -40,9 +40,10 @@ export const REMOTE_COMMAND_DEFAULTS = { addPreviousOutputInEnv: false } as cons
  * cannot carry the script here: the provider sets it over SSH, which needs AcceptEnv in the host's
  * sshd. A preview shows a changed script under `stdin`.
  */
-export function remoteScript(step: string, script: Shell) {
+export function remoteScript(step: string, script: pulumi.Input<Shell>) {
     const command = `sh -c "$(cat)" ${stepName(step)}`;
-    return { ...REMOTE_COMMAND_DEFAULTS, create: command, update: command, stdin: script.text };
+    // Through an Output a Shell arrives as a plain object with its text (pulumi.output copies it).
+    return { ...REMOTE_COMMAND_DEFAULTS, create: command, update: command, stdin: pulumi.output(script).apply(s => s.text) };
 }
 
 /**

@@ -52,12 +52,13 @@ function holdLock(redis: string, id: Shell): Shell {
  * On a first deploy (no worker_node table yet) there is nothing to hold.
  */
 export function holdAgentUpdatesScript(workers: WorkerHost[], redis: string, db: RecordsDatabase): Shell {
-    const names = workers.map(w => w.name).join(" ");
+    // One psql variable, one name per line (a name has no newline), never SQL text.
+    const names = workers.map(w => w.name).join("\n");
     return script(
         sh`set -eu`,
         sh`exists=$(echo ${"SELECT to_regclass('worker_node') IS NOT NULL"} | ${psql(db)})`,
         sh`ids=""`,
-        sh`if [ "$exists" = t ]; then ids=$(echo ${"SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', ' '))"} | ${psql(db, [sh`-v names=${names}`])}); fi`,
+        sh`if [ "$exists" = t ]; then ids=$(echo ${"SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', E'\\n'))"} | ${psql(db, [sh`-v names=${names}`])}); fi`,
         sh`for id in $ids; do`,
         sh`  ${holdLock(redis, sh`$id`)}`,
         sh`  echo "agent updates held for worker id $id"`,
@@ -126,7 +127,7 @@ export function workerRecordsScript(args: WorkerRecordsArgs): Shell {
             sh`  exit 1`,
             sh`fi`,
             holdLock(args.redis, sh`$${id}`),
-            sh`echo ${WORKER_ID_MARKER} ${worker.name} "$${id}"`,
+            sh`printf '%s %s %s\n' ${WORKER_ID_MARKER} ${worker.name} "$${id}"`,
         );
     });
     return script(...lines);

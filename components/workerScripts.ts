@@ -25,15 +25,16 @@ export function prePullScript(images: string[], dataDir: string): Shell {
         sh`mkdir -p ${dirs}`,
         // One line when a pull starts and one when it ends: docker's per-layer progress would
         // print five lines per layer into the update's output.
+        // printf, not echo: dash's echo would read a backslash in a value as an escape.
         sh`pull() {
-  if docker image inspect "$1" >/dev/null 2>&1; then echo "present: $1"; return; fi
-  echo "pulling: $1"; started=$(date +%s)
+  if docker image inspect "$1" >/dev/null 2>&1; then printf 'present: %s\n' "$1"; return; fi
+  printf 'pulling: %s\n' "$1"; started=$(date +%s)
   if ! docker pull --quiet "$1" >/dev/null 2>"$err"; then
-    echo "$(hostname): pull of $1 failed: $(grep -v '^$' "$err" | tail -n 1)" >&2; exit 1
+    printf '%s: pull of %s failed: %s\n' "$(hostname)" "$1" "$(grep -v '^$' "$err" | tail -n 1)" >&2; exit 1
   fi
-  echo "pulled: $1 in $(( $(date +%s) - started ))s"
+  printf 'pulled: %s in %ss\n' "$1" "$(( $(date +%s) - started ))"
 }`,
-        sh`digest() { echo ${DIGEST_MARKER} "$1" "$(docker image inspect --format '{{index .RepoDigests 0}}' "$1" 2>/dev/null || true)"; }`,
+        sh`digest() { printf '%s %s %s\n' ${DIGEST_MARKER} "$1" "$(docker image inspect --format '{{index .RepoDigests 0}}' "$1" 2>/dev/null || true)"; }`,
         ...images.map(image => sh`pull ${image}; digest ${image}`),
         // A new value each run: the agent's triggers carry it, so every stage of this host is
         // followed by an agent restart, also after an update that was interrupted halfway.

@@ -37,6 +37,14 @@ export function listedImagePrefix(repository: ImageRepository): string {
 }
 
 /**
+ * An image reference as `docker image ls` lists it: Docker Hub's "docker.io/" (and "library/")
+ * dropped, so that it compares with what a host prints.
+ */
+export function listedImageRef(ref: string): string {
+    return ref.replace(/^(docker\.io|index\.docker\.io)\//, "").replace(/^library\//, "");
+}
+
+/**
  * XingRin's DOCKER_USER: the prefix its server puts before `/xingrin-<service>:<tag>` for the
  * images it pulls itself (worker deploy, agent updater; xingrin-contract.md §7-8). It must carry
  * the registry, or those pulls go to Docker Hub whatever `registry` says; on Docker Hub it is the

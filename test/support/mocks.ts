@@ -57,7 +57,7 @@ function prePullReport(script: string, digestOf: (text: string) => string): stri
  * XingRin, numbered in list order as a fresh database would.
  */
 function workerRecordsReport(script: string): string {
-    const names = [...script.matchAll(/^echo 'worker-id:' '(\S+)' "\$id_\d+"$/gm)].map(match => match[1]);
+    const names = [...script.matchAll(/^printf '%s %s %s\\n' 'worker-id:' '(\S+)' "\$id_\d+"$/gm)].map(match => match[1]);
     return names.map((name, i) => `worker-id: ${name} ${i + 1}`).join("\n");
 }
 

@@ -177,19 +177,26 @@ describe("the program on prod-like config", () => {
         assert.ok(!script.includes("PRIVATE KEY"));
     });
 
-    it("prunes old versions on every host only after its switch, keeping keepVersions (default 5)", () => {
-        const mainPrune = named(v110.resources, "main-server-prune");
-        for (const container of byType(v110.resources, CONTAINER)) {
-            assert.ok(mainPrune.dependencies.includes(container.urn), `main-server-prune must wait for ${container.name}`);
+    it("records the deploy once the whole fleet runs it, then prunes every host, keeping keepVersions (default 5)", () => {
+        const history = named(v110.resources, "prune-history");
+        for (const switched of [...byType(v110.resources, CONTAINER), named(v110.resources, "worker-1-agent"), named(v110.resources, "worker-2-agent")]) {
+            assert.ok(history.dependencies.includes(switched.urn), `prune-history must wait for ${switched.name}`);
         }
+        // It reads its own previous output (the tags deployed before), which the provider passes on an update.
+        assert.strictEqual(history.inputs.addPreviousOutputInEnv, true);
+        assert.match(scriptOf(history), /^printf '%s\\n' 'v1\.1\.0'$/m);
+        const mainPrune = named(v110.resources, "prune-main-server");
+        assert.ok(mainPrune.dependencies.includes(history.urn));
         assert.match(scriptOf(mainPrune), /^prefix='registry\.example\.com\/xingrin\/xingrin-' current='v1\.1\.0' keep=5$/m);
         assert.strictEqual(mainPrune.inputs.environment.DOCKER_HOST, "unix:///var/run/docker.sock");
         // The command line names the step only: a failure prints that line, not the script.
-        assert.strictEqual(mainPrune.inputs.create, `sh -c "$XINGRIN_SCRIPT" main-server-prune`);
-        const workerPrune = named(v110.resources, "worker-1-prune");
-        assert.ok(workerPrune.dependencies.includes(named(v110.resources, "worker-1-agent").urn));
-        assert.strictEqual(workerPrune.inputs.create, `sh -c "$(cat)" worker-1-prune`);
-        assert.match(scriptOf(workerPrune), /^never='registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'$/m);
+        assert.strictEqual(mainPrune.inputs.create, `sh -c "$XINGRIN_SCRIPT" prune-main-server`);
+        for (const worker of ["worker-1", "worker-2"]) {
+            const workerPrune = named(v110.resources, `prune-${worker}`);
+            assert.ok(workerPrune.dependencies.includes(history.urn));
+            assert.strictEqual(workerPrune.inputs.create, `sh -c "$(cat)" prune-${worker}`);
+            assert.match(scriptOf(workerPrune), /^ {4}case "\$ref" in 'registry\.example\.com\/xingrin\/xingrin-worker:v1\.1\.0'\) continue ;; esac$/m);
+        }
     });
 
     it("labels every container with its stack, service and image, on the main server and on workers", () => {

@@ -95,15 +95,15 @@ describe("the worker records scripts", () => {
 
     it("holds each worker's update lock and reports its id", () => {
         assert.ok(script.includes(`docker exec 'xingrin-redis' redis-cli SET 'agent_update_lock:'"$id_1" 'xingrin-deploy'`), script);
-        assert.ok(script.includes(`echo 'worker-id:' 'worker-2' "$id_1"`), script);
+        assert.ok(script.includes(`printf '%s %s %s\\n' 'worker-id:' 'worker-2' "$id_1"`), script);
         assert.deepStrictEqual(parseWorkerIds("noise\nworker-id: worker-1 7\nworker-id: worker-2 9\n"), { "worker-1": "7", "worker-2": "9" });
         assert.deepStrictEqual(parseWorkerIds(undefined), {});
     });
 
     it("before the server: locks only the listed workers XingRin already has", () => {
         const hold = holdAgentUpdatesScript(HOSTS, "xingrin-redis", DB).text;
-        assert.ok(unquoted(hold).includes("SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', ' '))"), hold);
-        assert.ok(hold.includes("-v names='worker-1 worker-2'"), hold);
+        assert.ok(unquoted(hold).includes("SELECT id FROM worker_node WHERE name = ANY(string_to_array(:'names', E'\\n'))"), hold);
+        assert.ok(hold.includes("-v names='worker-1\nworker-2'"), hold);
         assert.ok(hold.includes(`if [ "$exists" = t ]`), "nothing on a first deploy, before the table exists");
     });
 });
