@@ -15,7 +15,7 @@ const stack = `${pulumi.getProject()}/${pulumi.getStack()}`;
 const executorImage = taskExecutorImageRef(fleet.repository, tag, fleet.taskExecutorImage);
 const agentImage = xingrinImageRef(fleet.repository, "agent", tag);
 
-const mainDocker = new docker.Provider("main-server-docker", { host: fleet.main.dockerHost });
+const mainDocker = new docker.Provider("main-server-docker", { host: fleet.main.docker.host, certPath: fleet.main.docker.certPath });
 
 // Phase 1, stage: every image of the tag on every host (main server and workers, in parallel),
 // one content per image everywhere. Nothing switches yet; a failure anywhere stops the update here.
@@ -78,7 +78,7 @@ new Retention("prune", {
     imageTag: tag,
     keepVersions: fleet.keepVersions,
     imagePrefix: listedImagePrefix(fleet.repository),
-    main: { dockerHost: fleet.main.dockerHost, keepImages: neverPruned, switched: main.switchedAll },
+    main: { docker: fleet.main.docker, keepImages: neverPruned, switched: main.switchedAll },
     workers: workers.map(worker => ({ host: worker.host, keepImages: neverPruned, switched: worker.agent })),
     sshPrivateKey: fleet.workerSshPrivateKey,
 });

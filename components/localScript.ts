@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DockerEndpoint, dockerEnvironment } from "../config/dockerEndpoint";
 import { Shell } from "./shell";
 
 /** The environment variable that carries a local step's script. */
@@ -21,8 +22,8 @@ function stepInputs(step: string, script: pulumi.Input<Shell>, environment: Reco
 }
 
 /** A step that runs its script, against the main server's Docker, when it is created (and again when it changes). */
-export function createScript(step: string, script: pulumi.Input<Shell>, dockerHost: string) {
-    const { command, ...rest } = stepInputs(step, script, { DOCKER_HOST: dockerHost });
+export function createScript(step: string, script: pulumi.Input<Shell>, docker: DockerEndpoint) {
+    const { command, ...rest } = stepInputs(step, script, dockerEnvironment(docker));
     return { create: command, ...rest };
 }
 

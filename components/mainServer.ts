@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerEndpoint } from "../config/dockerEndpoint";
 import { repositoryOf } from "../config/imageReference";
 import { postgresVolumeChangeRefusal } from "../config/database";
 import { MainServerSettings, publicUrl } from "../config/read";
@@ -117,7 +118,7 @@ export class MainServer extends pulumi.ComponentResource {
     private readonly stack: string;
     private readonly staged: pulumi.Output<StagedImages>;
     private readonly takeover?: Takeover;
-    private readonly dockerHost: string;
+    private readonly docker: DockerEndpoint;
 
     constructor(name: string, args: MainServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("xingrin:server:MainServer", name, {}, opts);
@@ -128,7 +129,7 @@ export class MainServer extends pulumi.ComponentResource {
         this.stack = args.stack;
         this.staged = args.staged;
         this.takeover = settings.takeover;
-        this.dockerHost = settings.dockerHost;
+        this.docker = settings.docker;
 
         const takeover = settings.takeover;
         this.network = new docker.Network(`${name}-network`, { name: NETWORK_NAME },
@@ -142,7 +143,7 @@ export class MainServer extends pulumi.ComponentResource {
                 dataDir: settings.dataDir,
                 tlsCertDir: settings.tlsCertDir,
                 publicHost: settings.publicHost,
-            })), settings.dockerHost),
+            })), settings.docker),
             // Again at every tag: a certificate removed since is made anew.
             triggers: [args.imageTag],
         }, { parent: this });
@@ -174,7 +175,7 @@ export class MainServer extends pulumi.ComponentResource {
                     snapshotDir: `${settings.dataDir}/${SNAPSHOT_SUBDIR}`,
                     keepSnapshots: args.keepVersions,
                     composeProject: takeover?.composeProject,
-                })), settings.dockerHost),
+                })), settings.docker),
                 triggers: [args.imageTag],
             }, { parent: this, dependsOn: [prepared] });
             const postgres = this.container(running, {
@@ -204,7 +205,7 @@ export class MainServer extends pulumi.ComponentResource {
             // deploy, and again whenever the secret changes (a new stdin reruns the command).
             const passwordSet = new command.local.Command(`${name}-database-password`, {
                 ...createScript(`${name}-database-password`,
-                    databasePasswordScript({ container: containerName("postgres", "in place", args.imageTag), user: db.user }), settings.dockerHost),
+                    databasePasswordScript({ container: containerName("postgres", "in place", args.imageTag), user: db.user }), settings.docker),
                 stdin: pulumi.secret(args.databasePassword.apply(password => `${password}\n`)),
             }, { parent: this, dependsOn: [postgres] });
             backing.push(migrations, postgres, passwordSet);
@@ -228,7 +229,7 @@ export class MainServer extends pulumi.ComponentResource {
         if (args.workers.length > 0 && recordsDb !== undefined) {
             // Before the new server answers any heartbeat (workerRecordScripts.ts says why).
             backing.push(new command.local.Command(`${name}-agent-updates-held`, {
-                ...createScript(`${name}-agent-updates-held`, holdAgentUpdatesScript(args.workers, redisName, recordsDb), settings.dockerHost),
+                ...createScript(`${name}-agent-updates-held`, holdAgentUpdatesScript(args.workers, redisName, recordsDb), settings.docker),
                 triggers: [args.imageTag, redis.id],
             }, { parent: this, dependsOn: [...backing] }));
         }
@@ -270,7 +271,7 @@ export class MainServer extends pulumi.ComponentResource {
         });
 
         new command.local.Command(`${name}-admin-account`, {
-            ...createScript(`${name}-admin-account`, adminAccountScript(containerName("server", "versioned", args.imageTag)), settings.dockerHost),
+            ...createScript(`${name}-admin-account`, adminAccountScript(containerName("server", "versioned", args.imageTag)), settings.docker),
             // For every new server container: a fresh or restored database gets its login back.
             triggers: [server.id],
         }, { parent: this, dependsOn: [server] });
@@ -283,7 +284,7 @@ export class MainServer extends pulumi.ComponentResource {
                     server: containerName("server", "versioned", args.imageTag),
                     redis: redisName,
                     database: recordsDb,
-                }), settings.dockerHost),
+                }), settings.docker),
                 stdin: pulumi.secret(args.workerPasswords ?? pulumi.output("")),
                 // Again for every new server container: it is the one that registers them.
                 triggers: [server.id],
@@ -320,7 +321,7 @@ export class MainServer extends pulumi.ComponentResource {
                 services: ["server", "frontend"],
                 current: [containerName("server", "versioned", args.imageTag), containerName("frontend", "versioned", args.imageTag)],
                 proxy: containerName("nginx", "in place", args.imageTag),
-            }), settings.dockerHost),
+            }), settings.docker),
             // Again whenever the server or the frontend is a new container, also at the same tag
             // (a changed secret or setting): nginx must resolve its new address.
             triggers: [server.id, frontend.id],
@@ -371,7 +372,7 @@ export class MainServer extends pulumi.ComponentResource {
             dependsOn.push(takeoverStep(`take-over-${spec.service}`, {
                 takeover: this.takeover,
                 services: spec.takesOver,
-                dockerHost: this.dockerHost,
+                docker: this.docker,
                 gate: script => afterStage(this.staged, script),
             }, { parent: this, dependsOn: spec.dependsOn }));
         }

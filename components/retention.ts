@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerEndpoint } from "../config/dockerEndpoint";
 import { MAIN_SERVER_HOST, WorkerHost } from "../config/workers";
 import { createScript, SCRIPT_VARIABLE, stepName } from "./localScript";
 import { pruneScript } from "./prune";
@@ -15,7 +16,7 @@ export interface RetentionArgs {
     /** "<registry>/<namespace>/xingrin-" as `docker image ls` shows it. */
     readonly imagePrefix: string;
     readonly main: {
-        readonly dockerHost: string;
+        readonly docker: DockerEndpoint;
         /** Images never pruned (the image the server hands out), as the host lists them. */
         readonly keepImages: string[];
         /** What the main server's switch made: the history waits for all of it. */
@@ -48,7 +49,7 @@ export class Retention extends pulumi.ComponentResource {
             imagePrefix: args.imagePrefix, currentTag: args.imageTag, keepVersions: args.keepVersions, history, keepImages,
         }));
         const mainPrune = new command.local.Command(`${name}-${MAIN_SERVER_HOST}`, {
-            ...createScript(`${name}-${MAIN_SERVER_HOST}`, prune(args.main.keepImages), args.main.dockerHost),
+            ...createScript(`${name}-${MAIN_SERVER_HOST}`, prune(args.main.keepImages), args.main.docker),
         }, { parent: this, dependsOn: [record] });
         const workerPrunes = args.workers.map(worker => new command.remote.Command(`${name}-${worker.host.name}`, {
             ...remoteScript(`${name}-${worker.host.name}`, prune(worker.keepImages)),

@@ -1,5 +1,6 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { DockerEndpoint } from "../config/dockerEndpoint";
 import { Takeover } from "../config/takeover";
 import { createScript } from "./localScript";
 import { script, sh, Shell } from "./shell";
@@ -40,7 +41,7 @@ export interface TakeoverStepArgs {
     /** Compose services whose containers give way in this step. */
     services: string[];
     /** The main server's Docker endpoint. */
-    dockerHost: string;
+    docker: DockerEndpoint;
     /** Holds the step back until the fleet is staged (components/stageCheck.ts afterStage). */
     gate: (script: Shell) => pulumi.Input<Shell>;
 }
@@ -48,6 +49,6 @@ export interface TakeoverStepArgs {
 /** One step of a takeover, on the machine running Pulumi, against the main server's Docker. */
 export function takeoverStep(name: string, args: TakeoverStepArgs, opts: pulumi.CustomResourceOptions): command.local.Command {
     return new command.local.Command(name, {
-        ...createScript(name, args.gate(removeComposeServicesScript(args.takeover.composeProject, args.services)), args.dockerHost),
+        ...createScript(name, args.gate(removeComposeServicesScript(args.takeover.composeProject, args.services)), args.docker),
     }, opts);
 }

@@ -8,6 +8,7 @@ import { urlHost, validateHost, validateIpAddress } from "./hosts";
 import { validateImageReference, validateNamespace, validateRegistry, validateXingrinImageRefs } from "./imageReference";
 import { ImageRepository } from "./images";
 import { resolveImageTag } from "./imageTag";
+import { DockerEndpoint, validateDockerEndpoint } from "./dockerEndpoint";
 import { validateDirectory } from "./paths";
 import { readSecret } from "./secrets";
 import { validateTaskExecutorImage } from "./taskExecutorImage";
@@ -39,6 +40,8 @@ export interface FleetConfig {
 export interface MainServerSettings {
     /** Docker endpoint of the main server: unix:///var/run/docker.sock, ssh://user@host, tcp://… */
     dockerHost: string;
+    /** dockerHost with the TLS files a tcp:// one needs: what the provider and every step use. */
+    docker: DockerEndpoint;
     /** The Docker socket on the main server, mounted into the server so it can start local workers. */
     dockerSocket: string;
     /** "https" behind XingRin's TLS nginx; "http" where nginx serves plain HTTP (the sandbox). */
@@ -115,6 +118,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
     }
     const databaseHost = validateHost("databaseHost", config.get("databaseHost") ?? LOCAL_DATABASE_HOST, "db.example.com");
     const dockerHost = validateDockerHost(config.get("dockerHost") ?? DEFAULT_DOCKER_HOST);
+    const docker = validateDockerEndpoint(dockerHost, optional(config.get("dockerCertPath")));
     const bindAddress = validateIpAddress("bindAddress", config.get("bindAddress") ?? "0.0.0.0");
     const databaseBindAddress = optional(config.get("databaseBindAddress"));
     return {
@@ -125,6 +129,7 @@ export function readFleetConfig(config = new pulumi.Config()): FleetConfig {
         buildSource,
         main: {
             dockerHost,
+            docker,
             dockerSocket: dockerSocketOf(dockerHost),
             publicScheme: validatePublicScheme(config.get("publicScheme") ?? "https"),
             publicHost: validateHost("publicHost", config.get("publicHost") ?? "localhost", "scan.example.com"),

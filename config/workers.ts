@@ -74,14 +74,35 @@ function validateWorker(entry: unknown, index: number): WorkerHost {
         ? "root"
         : validateUserName(`${label}: user`, typeof fields.user === "string" ? fields.user.trim() : fields.user);
     const hostKey = typeof fields.hostKey === "string" ? fields.hostKey.trim() : "";
-    // Exactly one key on one line (a comment after it is allowed): the value becomes a known_hosts
-    // line, and a second line could add an entry for other hosts, or for every host.
-    if (!/^(ssh-|ecdsa-)[a-z0-9-]+ [A-Za-z0-9+/]+={0,2}( [\x20-\x7e]*)?$/.test(hostKey)) {
+    const keyProblem = hostKeyProblem(hostKey);
+    if (keyProblem !== undefined) {
         throw new ConfigError(
-            `${label}: hostKey must be the host's public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ` +
+            `${label}: hostKey ${keyProblem}; it must be the host's public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ` +
             `read it with \`ssh-keyscan -p ${port} -t ed25519 ${address || "<address>"}\` and paste the key part`);
     }
     return { name, address, port, user, hostKey };
+}
+
+/** The host key types OpenSSH offers to a client. */
+const HOST_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"];
+
+/**
+ * What is wrong with a hostKey value, or undefined for one public key line. The value becomes a
+ * known_hosts line: a second line could add an entry for other hosts, or for every host ("*"). So it
+ * is exactly one "<type> <base64 key> [comment]" on one line, and the key's own encoded type must be
+ * the type written before it (a key pasted under the wrong type never matches, and says so here).
+ */
+export function hostKeyProblem(value: string): string | undefined {
+    if (/[\r\n]/.test(value)) return "has more than one line";
+    const match = /^(\S+) ([A-Za-z0-9+/]+={0,2})(?: [\x20-\x7e]*)?$/.exec(value);
+    if (match === null) return "is not one key line of a type, a key and an optional comment";
+    const [, type, encoded] = match;
+    if (!HOST_KEY_TYPES.includes(type)) return `has the type "${type}", which is not one of ${HOST_KEY_TYPES.join(", ")}`;
+    const blob = Buffer.from(encoded, "base64");
+    const length = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
+    const encodedType = length > 0 && 4 + length <= blob.length ? blob.subarray(4, 4 + length).toString("latin1") : undefined;
+    if (encodedType !== type) return `says "${type}" but holds ${encodedType === undefined ? "no SSH key" : `a "${encodedType}" key`}`;
+    return undefined;
 }
 
 /** A misspelt field would otherwise be ignored, and its default used without a word. */

@@ -1,13 +1,31 @@
-import { WorkerHost } from "../config/workers";
+import { dockerOptions } from "../config/dockerEndpoint";
+import { DEFAULT_DOCKER_HOST } from "../config/read";
+import { MAIN_SERVER_HOST, WorkerHost } from "../config/workers";
 import { quote } from "../components/shell";
 import { ReleaseError } from "./errors";
+import { PulumiCli } from "./pulumiCli";
 import { runCaptured } from "./process";
 import { createSshIdentity, SshIdentity, sshArgs } from "./sshIdentity";
 
 /** A host whose Docker daemon `versions` asks what it runs and holds. */
 export type HostTarget =
-    | { kind: "main-server"; name: string; dockerHost: string }
+    | MainServerTarget
     | { kind: "worker"; name: string; worker: WorkerHost };
+
+/** The main server's Docker, with the TLS files (dockerCertPath) a tcp:// dockerHost needs. */
+export interface MainServerTarget {
+    kind: "main-server";
+    name: string;
+    dockerHost: string;
+    certPath?: string;
+}
+
+/** The main server as the stack's config names it (dockerHost, dockerCertPath). */
+export async function mainServerTarget(pulumi: PulumiCli): Promise<MainServerTarget> {
+    const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;
+    const certPath = (await pulumi.configGet("dockerCertPath")) || undefined;
+    return { kind: "main-server", name: MAIN_SERVER_HOST, dockerHost, ...(certPath === undefined ? {} : { certPath }) };
+}
 
 /**
  * How `versions` reaches the hosts. The real one runs the docker CLI (main server) or ssh (workers);
@@ -45,7 +63,7 @@ export const openProcessHostAccess: OpenHostAccess = options => {
     return {
         async docker(target, args, runOptions) {
             if (target.kind === "main-server") {
-                const command = ["--host", target.dockerHost, ...args];
+                const command = [...dockerOptions({ host: target.dockerHost, certPath: target.certPath }), ...args];
                 const result = await runCaptured("docker", command, { missingHint: DOCKER_MISSING, env: runOptions?.env });
                 if (result.code !== 0) {
                     throw new ReleaseError(

@@ -1,8 +1,7 @@
 import { IMAGE_LABEL, STACK_LABEL } from "../components/labels";
-import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { confirmedOrSaid } from "./confirm";
 import { ReleaseError } from "./errors";
-import { OpenHostAccess } from "./hostAccess";
+import { mainServerTarget, MainServerTarget, OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
 import { stackLabelOf } from "./stackLabel";
 import { findWorkerDrift } from "./workerDrift";
@@ -37,7 +36,7 @@ export interface RecoveryPlan {
     /** "xingrin-deploy/prod": the label value this stack's containers carry. */
     stackLabel: string;
     /** The main server's Docker, where the leftovers are. */
-    dockerHost: string;
+    main: MainServerTarget;
     /** What the interrupted update left half done: "creating xingrin-postgres". */
     interrupted: string[];
     leftovers: Leftover[];
@@ -102,11 +101,11 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     const stackLabel = stackLabelOf(pulumi, state);
     const tracked = new Set(resources.filter(r => r.type === CONTAINER && r.id).map(r => r.id!));
 
-    const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;
+    const main = await mainServerTarget(pulumi);
     const access = openHosts({ workers: [] });
     let listing: string;
     try {
-        listing = await access.docker({ kind: "main-server", name: "main-server", dockerHost },
+        listing = await access.docker(main,
             ["ps", "--all", "--no-trunc", "--filter", `label=${STACK_LABEL}=${stackLabel}`, "--format", "{{json .}}"]);
     } finally {
         access.close();
@@ -131,7 +130,7 @@ export async function planRecovery(pulumi: PulumiCli, openHosts: OpenHostAccess)
     }
     return {
         stackLabel,
-        dockerHost,
+        main,
         interrupted: pending.map(op => `${op.type} ${nameOf(op.resource.urn)}`),
         leftovers,
         rerun,
@@ -164,7 +163,7 @@ async function removeLeftovers(plan: RecoveryPlan, openHosts: OpenHostAccess, pr
     const access = openHosts({ workers: [] });
     try {
         for (const leftover of plan.leftovers) {
-            await access.docker({ kind: "main-server", name: "main-server", dockerHost: plan.dockerHost }, ["rm", "--force", leftover.id]);
+            await access.docker(plan.main, ["rm", "--force", leftover.id]);
             print(`removed leftover container ${leftover.name}`);
         }
     } finally {

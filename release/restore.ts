@@ -2,11 +2,11 @@ import { SERVICE_LABEL, STACK_LABEL } from "../components/labels";
 import { SNAPSHOT_NAME, SNAPSHOT_SUBDIR } from "../components/migrationGuard";
 import { containerName, NETWORK_NAME } from "../components/mainServer";
 import {
-    DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_PORT, DEFAULT_DATABASE_USER, DEFAULT_DOCKER_HOST, LOCAL_DATABASE_HOST, XINGRIN_DATA_DIR,
+    DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_PORT, DEFAULT_DATABASE_USER, LOCAL_DATABASE_HOST, XINGRIN_DATA_DIR,
 } from "../config/read";
 import { confirmedOrSaid } from "./confirm";
 import { ReleaseError } from "./errors";
-import { HostTarget, OpenHostAccess } from "./hostAccess";
+import { HostTarget, mainServerTarget, OpenHostAccess } from "./hostAccess";
 import { PulumiCli } from "./pulumiCli";
 import { ExportedResources, stackLabelOf } from "./stackLabel";
 
@@ -71,7 +71,7 @@ export async function restore(options: { snapshot: string; yes: boolean }, deps:
     if (password === undefined || password === "") {
         throw new ReleaseError(`stack ${pulumi.stack} has no databasePassword: restore needs the one its database runs with`);
     }
-    const main: HostTarget = { kind: "main-server", name: "main-server", dockerHost: (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST };
+    const main: HostTarget = await mainServerTarget(pulumi);
     const dir = `${XINGRIN_DATA_DIR}/${SNAPSHOT_SUBDIR}`;
     const stackLabel = stackLabelOf(pulumi, await pulumi.exportState() as ExportedResources);
 

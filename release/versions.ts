@@ -1,7 +1,6 @@
-import { DEFAULT_DOCKER_HOST } from "../config/read";
 import { validateWorkers, WorkerHost } from "../config/workers";
 import { ReleaseError } from "./errors";
-import { HostAccess, HostTarget, OpenHostAccess } from "./hostAccess";
+import { HostAccess, HostTarget, mainServerTarget, MainServerTarget, OpenHostAccess } from "./hostAccess";
 import { readInventory } from "./hostInventory";
 import { PulumiCli } from "./pulumiCli";
 import { MAIN_SERVER_HOST } from "../config/workers";
@@ -46,9 +45,9 @@ export async function versions(deps: VersionsDeps): Promise<number> {
         print(`  note: the stack's imageTag is now ${configuredTag}, not deployed yet (\`${pulumi.previewCommand()}\` shows what moves)`);
     }
 
-    const dockerHost = (await pulumi.configGet("dockerHost")) || DEFAULT_DOCKER_HOST;
+    const main = await mainServerTarget(pulumi);
     const workers = validateWorkers(await pulumi.configGetObject("workers"));
-    const targets = hostTargets(matrix, dockerHost, workers, print);
+    const targets = hostTargets(matrix, main, workers, print);
     const reachedWorkers = targets.flatMap(t => t.kind === "worker" ? [t.worker] : []);
     const sshPrivateKey = reachedWorkers.length > 0 ? await requireWorkerKey(pulumi) : undefined;
 
@@ -96,8 +95,8 @@ function retag(row: Record<string, ImageVersion>, tag: string): Record<string, I
 }
 
 /** The hosts to check: the main server, then each worker the outputs list and the config can reach. */
-function hostTargets(matrix: VersionMatrix, dockerHost: string, workers: WorkerHost[], print: (line: string) => void): HostTarget[] {
-    const targets: HostTarget[] = [{ kind: "main-server", name: MAIN_SERVER_HOST, dockerHost }];
+function hostTargets(matrix: VersionMatrix, main: MainServerTarget, workers: WorkerHost[], print: (line: string) => void): HostTarget[] {
+    const targets: HostTarget[] = [main];
     for (const name of Object.keys(matrix).filter(host => host !== MAIN_SERVER_HOST)) {
         const worker = workers.find(w => w.name === name);
         if (worker === undefined) {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { byType, isSecretInput, named, plain, runProgram, scriptOf, valueOf, ProgramRun, StackConfig } from "../support/program";
-import { prodConfig, SECRET_KEYS, SECRETS } from "../support/fixtures";
+import { prodConfig, SECRET_KEYS, SECRETS, WORKERS } from "../support/fixtures";
 
 const REMOTE_IMAGE = "docker:index/remoteImage:RemoteImage";
 const CONTAINER = "docker:index/container:Container";
@@ -340,9 +340,9 @@ describe("bad stack config fails before anything is deployed", () => {
         ["a two-part version", { imageTag: "v1.2" }, /^imageTag "v1\.2" is not a valid semantic version/],
         ["a prerelease on prod", { imageTag: "v1.3.0-dev.2" }, /^imageTag "v1\.3\.0-dev\.2" is a prerelease, which this stack does not accept/],
         ["duplicate worker names", { workers: [
-            { name: "w", address: "10.0.0.1", hostKey: "ssh-ed25519 AAAA" }, { name: "w", address: "10.0.0.2", hostKey: "ssh-ed25519 AAAA" }] },
+            { name: "w", address: "10.0.0.1", hostKey: WORKERS[0].hostKey }, { name: "w", address: "10.0.0.2", hostKey: WORKERS[0].hostKey }] },
         'workers[1] ("w") has the same name "w" as workers[0] ("w"): each worker host must have its own name'],
-        ["a bad worker port", { workers: [{ name: "w", address: "10.0.0.1", port: 0, hostKey: "ssh-ed25519 AAAA" }] },
+        ["a bad worker port", { workers: [{ name: "w", address: "10.0.0.1", port: 0, hostKey: WORKERS[0].hostKey }] },
             /^workers\[0\] \("w"\): port 0 is not a TCP port/],
         ["build mode with workers", { buildSource: "/src/xingrin" }, /^buildSource builds images on the main server only/],
         ["a bad public port", { publicPort: 80800 }, "publicPort 80800 is not a TCP port: use a whole number from 1 to 65535"],

@@ -43,14 +43,24 @@ describe("workers validation", () => {
         ["the main server's own name", [{ name: "main-server", address: "10.0.0.5", hostKey: key }],
             'workers[0] ("main-server"): the name main-server is the main server\'s in the stack\'s outputs (versions): give this worker another name, for example "worker-1"'],
         ["a hostKey with a second line (a wildcard known_hosts entry)", [{ name: "w1", address: "10.0.0.5", hostKey: `${key}\n* ${key}` }],
-            'workers[0] ("w1"): hostKey must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            'workers[0] ("w1"): hostKey has more than one line; it must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
+        ["a hostKey whose key is of another type than it says", [{ name: "w1", address: "10.0.0.5", hostKey: "ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQAB" }],
+            'workers[0] ("w1"): hostKey says "ssh-ed25519" but holds a "ssh-rsa" key; it must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
+        ["a hostKey of a type OpenSSH does not offer", [{ name: "w1", address: "10.0.0.5", hostKey: "ssh-foo AAAA" }],
+            'workers[0] ("w1"): hostKey has the type "ssh-foo", which is not one of ssh-ed25519, ecdsa-sha2-nistp256, ecdsa-sha2-nistp384, ' +
+            'ecdsa-sha2-nistp521, ssh-rsa; it must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
+        ["a hostKey that is not base64 of a key", [{ name: "w1", address: "10.0.0.5", hostKey: "ssh-ed25519 AAAA" }],
+            'workers[0] ("w1"): hostKey says "ssh-ed25519" but holds no SSH key; it must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
             "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
         ["a port out of range", [{ name: "w1", address: "10.0.0.5", port: 70000, hostKey: key }],
             'workers[0] ("w1"): port 70000 is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)'],
         ["a port that is text", [{ name: "w1", address: "10.0.0.5", port: "22", hostKey: key }],
             'workers[0] ("w1"): port "22" is not a TCP port: use a whole number from 1 to 65535 (SSH is usually 22)'],
         ["a missing host key", [{ name: "w1", address: "10.0.0.5" }],
-            'workers[0] ("w1"): hostKey must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
+            'workers[0] ("w1"): hostKey is not one key line of a type, a key and an optional comment; it must be the host\'s public SSH key ("ssh-ed25519 AAAA…") so the connection can be verified: ' +
             "read it with `ssh-keyscan -p 22 -t ed25519 10.0.0.5` and paste the key part"],
         ["a bad name", [{ name: "Worker 1", address: "10.0.0.5", hostKey: key }],
             'workers[0] ("Worker 1"): name must be lower-case letters, digits and dashes, for example "worker-1"'],

@@ -77,6 +77,7 @@ describe("release versions", () => {
             "pulumi stack output --json --stack prod",
             "pulumi config get --stack prod -- imageTag",
             "pulumi config get --stack prod -- dockerHost",
+            "pulumi config get --stack prod -- dockerCertPath",
             "pulumi config get --json --stack prod -- workers",
             "pulumi config get --stack prod -- workerSshPrivateKey",
             "pulumi config get --stack prod -- keepVersions",
