@@ -43,10 +43,9 @@ export class FleetStage extends pulumi.ComponentResource {
         super("xingrin:stage:FleetStage", name, {}, opts);
         this.main = new XingrinImages("main-images", args.main, { parent: this });
 
-        const pull = prePullScript(args.workerImages, args.dataDir);
         this.workers = args.workers.map(host => {
             const prePull = new command.remote.Command(`${host.name}-pre-pull`, {
-                ...remoteScript(`${host.name}-pre-pull`, pull),
+                ...remoteScript(`${host.name}-pre-pull`, prePullScript(args.workerImages, args.dataDir, host.name)),
                 connection: workerConnection(host, args.sshPrivateKey!),
             }, { parent: this });
             return { host, prePull, digests: prePull.stdout.apply(parseDigests), run: prePull.stdout.apply(parseStageRun) };

@@ -15,13 +15,13 @@ export const STAGE_RUN_MARKER = "stage-run:";
 /**
  * Makes XingRin's data directories and pulls each image the host lacks. An image already present
  * is not pulled again: tags are immutable releases, and a rollback must not depend on the registry.
- * A failed pull prints one line: the host, the image and Docker's own reason.
+ * A failed pull prints one line: the host (its name in `workers`), the image and Docker's own reason.
  */
-export function prePullScript(images: string[], dataDir: string): Shell {
+export function prePullScript(images: string[], dataDir: string, host: string): Shell {
     const dirs = ["results", "logs", "fingerprints", "wordlists"].map(d => `${dataDir}/${d}`);
     return script(
         sh`set -eu`,
-        sh`err=$(mktemp) && trap 'rm -f "$err"' EXIT`,
+        sh`host=${host} err=$(mktemp) && trap 'rm -f "$err"' EXIT`,
         sh`mkdir -p ${dirs}`,
         // One line when a pull starts and one when it ends: docker's per-layer progress would
         // print five lines per layer into the update's output.
@@ -30,7 +30,7 @@ export function prePullScript(images: string[], dataDir: string): Shell {
   if docker image inspect "$1" >/dev/null 2>&1; then printf 'present: %s\n' "$1"; return; fi
   printf 'pulling: %s\n' "$1"; started=$(date +%s)
   if ! docker pull --quiet "$1" >/dev/null 2>"$err"; then
-    printf '%s: pull of %s failed: %s\n' "$(hostname)" "$1" "$(grep -v '^$' "$err" | tail -n 1)" >&2; exit 1
+    printf '%s: pull of %s failed: %s\n' "$host" "$1" "$(grep -v '^$' "$err" | tail -n 1)" >&2; exit 1
   fi
   printf 'pulled: %s in %ss\n' "$1" "$(( $(date +%s) - started ))"
 }`,
@@ -56,7 +56,7 @@ export interface AgentStartArgs {
 export const AGENT_SECRETS = ["WORKER_API_KEY", "WORKER_ID"];
 
 /**
- * Replaces the agent container with one on the given image. WORKER_API_KEY and the worker's id in
+ * Replaces the agent container with one on the given image, unless another stack's runs there. WORKER_API_KEY and the worker's id in
  * XingRin (WORKER_ID) come in the environment (AGENT_SECRETS). With a WORKER_ID XingRin's agent
  * heartbeats as that worker record; without one it registers itself by name, and inside a container
  * as a *local* worker (agent.sh, contract §7), so the server would dispatch this host's scans to its
@@ -69,6 +69,13 @@ export function agentStartScript(args: AgentStartArgs): Shell {
         sh`set -eu`,
         sh`if [ -z "\${WORKER_API_KEY:-}" ]; then echo "no WORKER_API_KEY on stdin" >&2; exit 1; fi`,
         sh`case "\${WORKER_ID:-}" in ""|*[!0-9]*) echo "no XingRin worker id on stdin" >&2; exit 1 ;; esac`,
+        // A host runs one agent under XingRin's name: another stack's is not this stack's to replace.
+        // One without the label (install.sh's, or XingRin's own deploy) is taken over.
+        sh`owner=$(docker inspect --format ${`{{index .Config.Labels "${STACK_LABEL}"}}`} ${AGENT_CONTAINER} 2>/dev/null || true)`,
+        sh`if [ -n "$owner" ] && [ "$owner" != ${args.stack} ]; then`,
+        sh`  printf '%s: its %s belongs to the stack %s; a host runs one XingRin agent: take the worker out of one stack\n' \
+  "$(hostname)" ${AGENT_CONTAINER} "$owner" >&2; exit 1`,
+        sh`fi`,
         sh`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`,
         // `-e NAME` without a value copies it from this shell, keeping it off the command line.
         sh`docker run -d --name ${AGENT_CONTAINER} --restart always -e ${`SERVER_URL=${args.serverUrl}`} -e WORKER_ID \

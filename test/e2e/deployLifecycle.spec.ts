@@ -155,11 +155,13 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
             expected[`xingrin-${service}-v1.1.0`] = "delete";
         }
         for (const worker of fleet.workers) {
-            expected[`${worker.name}-agent`] = "update";
-            expected[`${worker.name}-prune`] = "update";
+            // Its triggers carry the stage's run id and its script: every stage restarts it.
+            expected[`${worker.name}-agent`] = "replace";
+            expected[`prune-${worker.name}`] = "update";
         }
-        // After the switch, each host prunes versions beyond keepVersions.
-        expected["main-server-prune"] = "update";
+        // After the switch: the deploy history takes the tag, then each host prunes versions beyond keepVersions.
+        expected["prune-history"] = "update";
+        expected["prune-main-server"] = "update";
         assert.deepStrictEqual(changed, expected);
 
         const parentOf = (step: { urn: string }) => step.urn.split("::")[2];
@@ -233,6 +235,9 @@ describe("deploy, update and roll back the sandbox fleet with the real engine", 
         await e2e.stack.setConfig("imageTag", { value: "v9.9.9" });
         await assert.rejects(e2e.stack.up({ onOutput: echoTo(e2e), color: "never" }), (err: Error) => {
             assert.match(err.message, /unable to pull image 127\.0\.0\.1:5000\/yyhuni\/xingrin-[a-z]+:v9\.9\.9/);
+            // Each worker's pre-pull says which image failed and why, in one line; its script is not printed (issue 18).
+            assert.match(err.message, /worker-1: pull of 127\.0\.0\.1:5000\/yyhuni\/xingrin-(worker|agent):v9\.9\.9 failed: .*(manifest unknown|not found)/i);
+            assert.doesNotMatch(err.message, /docker pull --quiet|docker image inspect/, "a failed step printed its script");
             return true;
         });
         assert.deepStrictEqual(containerIds(), before, "a container was replaced by the failed update");

@@ -124,7 +124,7 @@ describe("the shell builder (components/shell.ts)", () => {
 describe("hostile values through every script builder", () => {
     it("pre-pull: the image and the data directory", () => {
         const image = `reg.example.com/${HOSTILE}:v1`;
-        const recorded = runWithFakes(prePullScript([image], `/data/${HOSTILE}`).text, {
+        const recorded = runWithFakes(prePullScript([image], `/data/${HOSTILE}`, HOSTILE).text, {
             // Absent until pulled; then its digest.
             docker: `case "$1 $2 $3" in "image inspect --format") echo sha ;; "image inspect "*) exit 1 ;; esac`,
             mkdir: "",
@@ -136,10 +136,9 @@ describe("hostile values through every script builder", () => {
     });
 
     it("pre-pull: a failed pull says which host, which image, and Docker's reason, in one line", () => {
-        const recorded = runWithFakes(prePullScript(["reg.example.com/x/xingrin-worker:v9"], "/data").text, {
+        const recorded = runWithFakes(prePullScript(["reg.example.com/x/xingrin-worker:v9"], "/data", "worker-2").text, {
             docker: `case "$1 $2" in "image inspect") exit 1 ;; "pull "*) echo "Error response from daemon: manifest unknown" >&2; exit 1 ;; esac`,
             mkdir: "",
-            hostname: "echo worker-2",
         });
         assert.strictEqual(recorded.status, 1);
         assert.strictEqual(recorded.stderr, "worker-2: pull of reg.example.com/x/xingrin-worker:v9 failed: Error response from daemon: manifest unknown\n");
@@ -155,6 +154,22 @@ describe("hostile values through every script builder", () => {
         hasWords(run, "--label", `xingrin.stack=${HOSTILE}`);
         hasWords(run, "--label", `xingrin.worker=${HOSTILE}`);
         assert.strictEqual(run[run.length - 1], `agent:${HOSTILE}`);
+    });
+
+    it("agent start: another stack's agent on the host is refused, this stack's and an unlabelled one are replaced (issue 18)", () => {
+        const start = agentStartScript({ image: "agent:v1", serverUrl: "https://s", imageTag: "v1", stack: "xingrin-deploy/prod", worker: "w1" }).text;
+        const withOwner = (owner: string) => runWithFakes(start, { docker: `case "$1" in inspect) printf '%s\\n' "$OWNER" ;; esac`, hostname: "echo worker-1" },
+            { env: { WORKER_API_KEY: "k", WORKER_ID: "3", OWNER: owner } });
+        const other = withOwner("xingrin-deploy/staging");
+        assert.strictEqual(other.status, 1);
+        assert.strictEqual(other.stderr, "worker-1: its xingrin-agent belongs to the stack xingrin-deploy/staging; a host runs one XingRin agent: " +
+            "take the worker out of one stack\n");
+        assert.ok(!other.calls.some(call => call[1] === "rm" || call[1] === "run"), "nothing removed or started");
+        for (const owner of ["xingrin-deploy/prod", ""]) {
+            const replaced = withOwner(owner);
+            assert.strictEqual(replaced.status, 0, replaced.stderr);
+            assert.deepStrictEqual(replaced.calls.filter(call => call[1] === "rm" || call[1] === "run").map(call => call[1]), ["rm", "run"], owner);
+        }
     });
 
     it("retire: the pinned key line, the destination, and on the worker only this worker's agent", () => {

@@ -109,9 +109,12 @@ export function releaseCliInBackground(e2e: E2eStack, args: string[]): Promise<{
     });
 }
 
-/** Runs the release CLI (release/cli.ts) against this stack, as an operator would with npm run. */
-export function releaseCli(e2e: E2eStack, args: string[]): { status: number; output: string } {
-    const result = spawnSync("npx", ["ts-node", "--transpile-only", "release/cli.ts", ...args, "--stack", STACK_NAME], {
+/**
+ * Runs the release CLI (release/cli.ts) against this stack, as an operator would with npm run.
+ * `stack` is how --stack names it: the stack's name, or its fully qualified organization/project/name.
+ */
+export function releaseCli(e2e: E2eStack, args: string[], stack = STACK_NAME): { status: number; output: string } {
+    const result = spawnSync("npx", ["ts-node", "--transpile-only", "release/cli.ts", ...args, "--stack", stack], {
         cwd: REPO,
         encoding: "utf8",
         env: { ...process.env, ...stackEnv(e2e) },
