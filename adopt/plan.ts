@@ -269,7 +269,7 @@ function planExtraEnv(env: EnvFile, set: (key: AdoptedKey, value: string, source
     }
     if (referring.length > 0) {
         notes.push(`not carried, because their values refer to other variables: ${referring.join(", ")}; ` +
-            `set each with \`pulumi config set --secret --path '${SERVER_EXTRA_ENV_KEY}.<KEY>' <value>\` if the server needs it`);
+            `set each with \`pulumi config set --secret --path -- '${SERVER_EXTRA_ENV_KEY}.<KEY>' < value-file\` if the server needs it (the value on stdin, not the command line)`);
     }
 }
 

@@ -37,7 +37,7 @@ export async function readAllowPrerelease(pulumi: PulumiCli): Promise<boolean> {
     if (value !== "true" && value !== "false") {
         throw new ReleaseError(
             `stack ${pulumi.stack}: allowPrerelease is "${value}", not a boolean: ` +
-            `run \`pulumi config set --type bool allowPrerelease false --stack ${pulumi.stack}\` (true only on development stacks)`);
+            `run \`pulumi config set --type bool --stack ${pulumi.stack} -- allowPrerelease false\` (true only on development stacks)`);
     }
     return value === "true";
 }

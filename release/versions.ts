@@ -138,7 +138,7 @@ async function requireWorkerKey(pulumi: PulumiCli): Promise<string> {
     if (key === undefined || key.trim() === "") {
         throw new ReleaseError(
             `stack ${pulumi.stack} lists workers but has no workerSshPrivateKey to reach them: ` +
-            `run \`pulumi config set --secret workerSshPrivateKey --stack ${pulumi.stack} < ~/.ssh/id_ed25519\``);
+            `run \`pulumi config set --secret --stack ${pulumi.stack} -- workerSshPrivateKey < ~/.ssh/id_ed25519\``);
     }
     return key;
 }

@@ -230,7 +230,7 @@ describe("release versions", () => {
         await assert.rejects(runVersions(fake, new FakeHosts({})), {
             name: "ReleaseError",
             message: "stack prod lists workers but has no workerSshPrivateKey to reach them: " +
-                "run `pulumi config set --secret workerSshPrivateKey --stack prod < ~/.ssh/id_ed25519`",
+                "run `pulumi config set --secret --stack prod -- workerSshPrivateKey < ~/.ssh/id_ed25519`",
         });
     });
 
