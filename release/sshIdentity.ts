@@ -57,9 +57,14 @@ export function knownHostsLine(worker: WorkerHost): string {
     return `${host} ${worker.hostKey}`;
 }
 
-/** ssh options that accept only the configured host key and only the configured private key. */
+/**
+ * ssh options that accept only the configured host key and only the configured private key. No
+ * config file either: a `Host *` entry there (a ProxyCommand, another known_hosts) must not change
+ * whom the program talks to.
+ */
 export function sshArgs(identity: Pick<SshIdentity, "keyFile" | "knownHostsFile">, worker: WorkerHost): string[] {
     return [
+        "-F", "/dev/null",
         "-i", identity.keyFile,
         "-o", "IdentitiesOnly=yes",
         "-o", `UserKnownHostsFile=${identity.knownHostsFile}`,

@@ -26,6 +26,7 @@ describe("release ssh identity", () => {
     it("connects with that key and known_hosts only, refusing unknown host keys", () => {
         assert.strictEqual(knownHostsLine(WORKERS[0]), "10.0.1.11 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne");
         assert.deepStrictEqual(sshArgs({ keyFile: "/tmp/k", knownHostsFile: "/tmp/kh" }, WORKERS[1]), [
+            "-F", "/dev/null",
             "-i", "/tmp/k",
             "-o", "IdentitiesOnly=yes",
             "-o", "UserKnownHostsFile=/tmp/kh",
