@@ -289,11 +289,14 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         const workers = fleet.workers.map(({ name, address, port, user, hostKey }) => ({ name, address, port, user, hostKey }));
         const agentOf = (worker: string) => docker(worker2().dockerHost,
             ["ps", "-q", "--filter", "label=xingrin.service=agent", "--filter", `label=xingrin.worker=${worker}`]);
+        const passwords = (rename: string) => ({ value: JSON.stringify(Object.fromEntries(fleet.workers.map(w =>
+            [w.name === "worker-2" ? rename : w.name, w.xingrinPassword]))), secret: true });
         let result;
         try {
             // XingRin keeps one record per address: the old name's goes first, as the records step's refusal says.
             sql(fleet.dockerHost, "DELETE FROM worker_node WHERE name = 'worker-2'");
             await e2e.stack.setConfig("workers", { value: JSON.stringify(workers.map(w => w.name === "worker-2" ? { ...w, name: "worker-2b" } : w)) });
+            await e2e.stack.setConfig("workerPasswords", passwords("worker-2b"));
             result = await up(current);
             assert.strictEqual(result.summary.result, "succeeded");
             assert.notStrictEqual(agentOf("worker-2b"), "", "worker-2's retire step removed the agent worker-2b had just started");
@@ -301,6 +304,7 @@ describe("fault matrix: an update that fails anywhere leaves every host on one v
         } finally {
             sql(fleet.dockerHost, "DELETE FROM worker_node WHERE name = 'worker-2b'");
             await e2e.stack.setConfig("workers", { value: JSON.stringify(workers) });
+            await e2e.stack.setConfig("workerPasswords", passwords("worker-2"));
             await up(current);
         }
         assertOneVersion(current);
