@@ -12,7 +12,8 @@ const CREATE_OPS = new Set(["create", "create-replacement", "replace", "update"]
 
 export function phaseOf(step: Pick<StepTiming, "name" | "type" | "op">): "stage" | "switch" | "clean up" {
     const image = step.type === "docker:index/remoteImage:RemoteImage";
-    if (CLEANUP_OPS.has(step.op) || /-(prune|retire)$/.test(step.name)) return "clean up";
+    // Retention's steps (prune-history, prune-<host>) and a removed worker's retire come after the switch.
+    if (CLEANUP_OPS.has(step.op) || /^prune-|-retire$/.test(step.name)) return "clean up";
     // The old tag's image resources go at the end of the update (the images stay: keepLocally).
     if (image && step.op === "delete-replaced") return "clean up";
     if (image || step.name.endsWith("-pre-pull")) return "stage";

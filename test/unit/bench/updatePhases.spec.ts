@@ -13,7 +13,7 @@ const steps = [
     step("worker-1-agent", "command:remote:Command", "update", 12600, 15000),
     step("xingrin-nginx", CONTAINER, "delete-replaced", 12550, 12600),
     step("xingrin-server-v9.2.0", CONTAINER, "delete", 20100, 21000),
-    step("main-server-prune", "command:local:Command", "update", 20200, 22000),
+    step("prune-main-server", "command:local:Command", "update", 20200, 22000),
     step("main-server", "xingrin:main:MainServer", "update", 900, 22500),
     step("main-images-agent", "docker:index/remoteImage:RemoteImage", "delete-replaced", 22100, 22200),
 ];
