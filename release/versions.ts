@@ -5,7 +5,7 @@ import { readInventory } from "./hostInventory";
 import { PulumiCli } from "./pulumiCli";
 import { MAIN_SERVER_HOST } from "../config/workers";
 import { checkHost, ImageVersion, TASK_IMAGE_SERVICE, VersionMatrix } from "./versionsCheck";
-import { prunedByNextUpdate } from "./retention";
+import { prunedByNextUpdate, readDeployHistory } from "./retention";
 import { HostReport, problems, renderHost } from "./versionsTable";
 
 export interface VersionsDeps {
@@ -63,10 +63,11 @@ export async function versions(deps: VersionsDeps): Promise<number> {
     }
 
     const keepVersions = Number((await pulumi.configGet("keepVersions")) || "5");
+    const history = await readDeployHistory(pulumi);
     for (const report of reports) {
         print("");
         renderHost(report).forEach(line => print(line));
-        const pruned = report.check === undefined ? [] : prunedByNextUpdate(report.check.held.map(v => v.tag), wanted, keepVersions);
+        const pruned = report.check === undefined ? [] : prunedByNextUpdate(report.check.held.map(v => v.tag), wanted, keepVersions, history);
         if (pruned.length > 0) {
             print(`  the next update prunes here (keepVersions ${keepVersions}): ${pruned.join(", ")}`);
         }

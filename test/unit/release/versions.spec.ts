@@ -81,6 +81,7 @@ describe("release versions", () => {
             "pulumi config get --json --stack prod -- workers",
             "pulumi config get --stack prod -- workerSshPrivateKey",
             "pulumi config get --stack prod -- keepVersions",
+            "pulumi stack export --stack prod",
         ]);
         const ps = `docker ${DOCKER_PS_ARGS.join(" ")}`;
         const ls = `docker ${DOCKER_IMAGES_ARGS.join(" ")}`;
