@@ -6,7 +6,7 @@ import { validateImageReference, validateNamespace, validateRegistry, validateXi
 import { validateImageTag } from "../config/imageTag";
 import { validateDirectory } from "../config/paths";
 import {
-    DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER, DEFAULT_POSTGRES_VOLUME, requireXingrinDataDir, validateDockerHost, validatePort,
+    DEFAULT_DATABASE_NAME, DEFAULT_DATABASE_USER, DEFAULT_POSTGRES_VOLUME, parsePort, requireXingrinDataDir, validateDockerHost,
     XINGRIN_DATA_DIR,
 } from "../config/read";
 import { validateSecretText } from "../config/secrets";
@@ -44,12 +44,12 @@ const CHECKS = {
     redisImage: value => validateImageReference("redisImage", value, "redis:7-alpine"),
     dockerHost: value => validateDockerHost(value),
     publicHost: value => validateHost("publicHost", value, "scan.example.com"),
-    publicPort: value => checkPort("publicPort", value),
+    publicPort: value => parsePort("publicPort", value),
     bindAddress: value => validateIpAddress("bindAddress", value),
     dataDir: value => requireXingrinDataDir(validateDirectory("dataDir", value, XINGRIN_DATA_DIR)),
     tlsCertDir: value => validateDirectory("tlsCertDir", value, "/opt/xingrin/ssl"),
     databaseHost: value => validateHost("databaseHost", value, "db.example.com"),
-    databasePort: value => checkPort("databasePort", value),
+    databasePort: value => parsePort("databasePort", value),
     databaseName: value => validatePostgresName("databaseName", value, DEFAULT_DATABASE_NAME),
     databaseUser: value => validatePostgresName("databaseUser", value, DEFAULT_DATABASE_USER),
     postgresVolume: value => validateVolumeName("postgresVolume", value, DEFAULT_POSTGRES_VOLUME),
@@ -108,15 +108,6 @@ function refusalOf(check: () => unknown): ConfigError | undefined {
 
 function accepted(check: () => unknown): boolean {
     return refusalOf(check) === undefined;
-}
-
-/** readPort's rule (config/read.ts keeps readPort to itself): a number, then validatePort. */
-function checkPort(key: string, value: string): number {
-    const port = value.trim() === "" ? NaN : Number(value);
-    if (Number.isNaN(port)) {
-        throw new ConfigError(`${key} ${JSON.stringify(value)} is not a TCP port: use a whole number from 1 to 65535`);
-    }
-    return validatePort(key, port);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { SERVICE_LABEL, STACK_LABEL } from "./labels";
-import { script, sh, Shell } from "./shell";
+import { alternatives, script, sh, Shell } from "./shell";
 
 export interface HandOverArgs {
     /** "<project>/<stack>", as the containers' xingrin.stack label. */
@@ -27,10 +27,9 @@ export function handOverScript(args: HandOverArgs): Shell {
     return script(
         sh`set -eu`,
         sh`stack=${args.stack} network=${args.network}`,
-        sh`services=${args.services.join(" ")} current=${args.current.join(" ")}`,
-        sh`for service in $services; do`,
+        sh`for service in ${args.services}; do`,
         sh`  for name in $(docker ps -a --filter label=${STACK_LABEL}"=$stack" --filter label=${SERVICE_LABEL}"=$service" --format '{{.Names}}'); do`,
-        sh`    case " $current " in *" $name "*) continue ;; esac`,
+        sh`    case "$name" in ${alternatives(args.current)}) continue ;; esac`,
         sh`    if docker network disconnect -f "$network" "$name" 2>/dev/null; then echo "handed over: $name left $network"; fi`,
         sh`  done`,
         sh`done`,
@@ -39,6 +38,6 @@ export function handOverScript(args: HandOverArgs): Shell {
         sh`if [ "$(docker inspect --format '{{.State.Running}}' "$proxy" 2>/dev/null)" = true ]; then`,
         sh`  docker kill --signal HUP "$proxy" >/dev/null && echo "reloaded: $proxy"`,
         sh`fi`,
-        sh`echo "nginx will reach: $current"`,
+        sh`echo nginx will reach: ${args.current}`,
     );
 }

@@ -12,12 +12,12 @@ export const SCRIPT_VARIABLE = "XINGRIN_SCRIPT";
  * older than the database: …"), not as pages of shell. A preview shows a changed script under
  * `environment`. $0 names the step in the script's own messages (sh -c SCRIPT NAME).
  */
-function stepInputs(step: string, script: pulumi.Input<Shell>, environment: Record<string, string>) {
+function stepInputs(step: string, script: pulumi.Input<Shell>, environment: Record<string, string>, readsPreviousOutput = false) {
     return {
         command: `sh -c "$${SCRIPT_VARIABLE}" ${stepName(step)}`,
         // Through an Output a Shell arrives as a plain object with its text (pulumi.output copies it).
         environment: { ...environment, [SCRIPT_VARIABLE]: pulumi.output(script).apply(s => s.text) },
-        addPreviousOutputInEnv: false,
+        addPreviousOutputInEnv: readsPreviousOutput,
     };
 }
 
@@ -25,6 +25,15 @@ function stepInputs(step: string, script: pulumi.Input<Shell>, environment: Reco
 export function createScript(step: string, script: pulumi.Input<Shell>, docker: DockerEndpoint) {
     const { command, ...rest } = stepInputs(step, script, dockerEnvironment(docker));
     return { create: command, ...rest };
+}
+
+/**
+ * A step that needs no Docker and reads its own previous output: the command provider passes it,
+ * on an update, as PULUMI_COMMAND_STDOUT (the deploy history).
+ */
+export function selfReadingScript(step: string, script: pulumi.Input<Shell>) {
+    const { command, ...rest } = stepInputs(step, script, {}, true);
+    return { create: command, update: command, ...rest };
 }
 
 /** A step that runs its script only when it is deleted. */

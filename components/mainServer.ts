@@ -104,7 +104,6 @@ export class MainServer extends pulumi.ComponentResource {
     public readonly network: docker.Network;
     public readonly postgresVolume?: docker.Volume;
     public readonly running: RunningImage[];
-    /** Prunes old XingRin versions from the main server once the switch is done. */
     /** Every container of this update, the last of the switch included. */
     public readonly switchedAll: docker.Container[];
     public readonly publicUrl: string;

@@ -6,7 +6,7 @@ export interface PruneArgs {
     currentTag: string;
     /** How many XingRin versions a host keeps, the current one included (at least 2). */
     keepVersions: number;
-    /** The versions the stack deployed before, newest first (DeployHistory): where rollbacks go. */
+    /** The versions the stack deployed, newest first (Retention's prune-history): where rollbacks go. */
     history?: string[];
     /** Images never pruned whatever their tag (a dev stack's taskExecutorImage), as the host lists them. */
     keepImages?: string[];

@@ -34,7 +34,6 @@ export class RemoteWorker extends pulumi.ComponentResource {
     public readonly agent: command.remote.Command;
     /** Stops the agent when the worker leaves the stack; never fails on a host that is gone. */
     public readonly retire: command.local.Command;
-    public readonly hostName: string;
     public readonly host: WorkerHost;
     public readonly images: { worker: string; agent: string };
     /** Repo digest of each pre-pulled image, as the host reported it. */
@@ -77,7 +76,6 @@ export class RemoteWorker extends pulumi.ComponentResource {
             stdin: pulumi.secret(args.sshPrivateKey),
         }, { parent: this, dependsOn: [this.agent] });
 
-        this.hostName = args.host.name;
         this.host = args.host;
         this.images = { worker: args.workerImage, agent: args.agentImage };
         this.digests = args.stage.digests;

@@ -2,7 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { DockerEndpoint } from "../config/dockerEndpoint";
 import { MAIN_SERVER_HOST, WorkerHost } from "../config/workers";
-import { createScript, SCRIPT_VARIABLE, stepName } from "./localScript";
+import { createScript, selfReadingScript } from "./localScript";
 import { pruneScript } from "./prune";
 import { script, sh, Shell } from "./shell";
 import { remoteScript, workerConnection } from "./workerConnection";
@@ -41,7 +41,7 @@ export class Retention extends pulumi.ComponentResource {
         super("xingrin:retention:Retention", name, {}, opts);
         const switched = [...args.main.switched, ...args.workers.map(w => w.switched)];
         const record = new command.local.Command(`${name}-history`, {
-            ...historyStep(`${name}-history`, historyScript(args.imageTag)),
+            ...selfReadingScript(`${name}-history`, historyScript(args.imageTag)),
         }, { parent: this, dependsOn: switched });
         this.history = record.stdout.apply(out => out.split("\n").map(line => line.trim()).filter(line => line !== ""));
 
@@ -67,13 +67,4 @@ export function historyScript(tag: string): Shell {
         sh`printf '%s\n' "\${PULUMI_COMMAND_STDOUT:-}" | grep -vxF -e ${tag} -e '' | head -n ${HISTORY_LENGTH - 1}`,
         sh`exit 0`,
     );
-}
-
-/**
- * A local step that reads its own previous output: the command provider passes it, on an update,
- * as PULUMI_COMMAND_STDOUT. It runs where Pulumi runs and needs no Docker.
- */
-function historyStep(step: string, historyText: Shell) {
-    const command = `sh -c "$${SCRIPT_VARIABLE}" ${stepName(step)}`;
-    return { create: command, update: command, environment: { [SCRIPT_VARIABLE]: historyText.text }, addPreviousOutputInEnv: true };
 }

@@ -14,17 +14,21 @@ export class Shell {
     }
 }
 
-/** A value for one word (a string or number), several words (a list), or shell made here (inserted as it is; a list of them, with spaces between). */
+/**
+ * A value for one word (a string or number), several words (a list), or shell made here (inserted
+ * as it is; a list of them, with spaces between).
+ */
 export type ShellValue = string | number | Shell | readonly (string | number)[] | readonly Shell[];
 
 /** A value the builder refuses: it would not reach the host as the word it is meant to be. */
 export class ShellValueError extends Error {}
 
 /**
- * sh`docker rm -f ${name}`: the template's text is shell as written (raw: a backslash is a backslash); each `${…}` is a value (see
- * ShellValue). A string or number must stand outside quotes, where it makes whole words: inside "…"
- * its quotes would be taken literally. A value starting with "-" is refused, because a command would read it as
- * an option: options are written in the template, never passed as values.
+ * sh`docker rm -f ${name}`: the template's text is shell as written (raw: a backslash is a
+ * backslash); each `${…}` is a value (see ShellValue). A string or number must stand outside
+ * quotes, where it makes whole words: inside "…" its quotes would be taken literally. A value
+ * starting with "-" is refused, because a command would read it as an option: options are written
+ * in the template, never passed as values.
  */
 export function sh(strings: TemplateStringsArray, ...values: ShellValue[]): Shell {
     const state = new QuoteState();

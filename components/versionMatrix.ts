@@ -25,7 +25,7 @@ export function versionMatrix(main: MainServer, workers: RemoteWorker[]): pulumi
     })));
     return pulumi.all([mainServer, pulumi.all(workerRows)]).apply(([serverRow, rows]) => {
         const matrix: Record<string, Record<string, ImageVersion>> = { [MAIN_SERVER_HOST]: serverRow };
-        rows.forEach((row, i) => { matrix[workers[i].hostName] = row; });
+        rows.forEach((row, i) => { matrix[workers[i].host.name] = row; });
         return matrix;
     });
 }

@@ -56,8 +56,8 @@ export interface AgentStartArgs {
 export const AGENT_SECRETS = ["WORKER_API_KEY", "WORKER_ID"];
 
 /**
- * Replaces the agent container with one on the given image, unless another stack's runs there. WORKER_API_KEY and the worker's id in
- * XingRin (WORKER_ID) come in the environment (AGENT_SECRETS). With a WORKER_ID XingRin's agent
+ * Replaces the agent container with one on the given image, unless another stack's runs there.
+ * WORKER_API_KEY and the worker's id in XingRin (WORKER_ID) come in the environment (AGENT_SECRETS). With a WORKER_ID XingRin's agent
  * heartbeats as that worker record; without one it registers itself by name, and inside a container
  * as a *local* worker (agent.sh, contract §7), so the server would dispatch this host's scans to its
  * own Docker.
@@ -74,7 +74,7 @@ export function agentStartScript(args: AgentStartArgs): Shell {
         sh`owner=$(docker inspect --format ${`{{index .Config.Labels "${STACK_LABEL}"}}`} ${AGENT_CONTAINER} 2>/dev/null || true)`,
         sh`if [ -n "$owner" ] && [ "$owner" != ${args.stack} ]; then`,
         sh`  printf '%s: its %s belongs to the stack %s; a host runs one XingRin agent: take the worker out of one stack\n' \
-  "$(hostname)" ${AGENT_CONTAINER} "$owner" >&2; exit 1`,
+  ${args.worker} ${AGENT_CONTAINER} "$owner" >&2; exit 1`,
         sh`fi`,
         sh`docker rm -f ${AGENT_CONTAINER} >/dev/null 2>&1 || true`,
         // `-e NAME` without a value copies it from this shell, keeping it off the command line.
@@ -82,6 +82,7 @@ export function agentStartScript(args: AgentStartArgs): Shell {
   -e ${`IMAGE_TAG=${args.imageTag}`} -e WORKER_API_KEY ${labels} -v /proc:/host/proc:ro ${args.image}`,
     );
 }
+
 export interface RetireArgs {
     workerName: string;
     /** "<project>/<stack>": only this stack's agents are this step's to remove. */

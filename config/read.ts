@@ -218,9 +218,11 @@ function readBoolean(config: pulumi.Config, key: string): boolean | undefined {
 
 function readPort(config: pulumi.Config, key: string, fallback: number): number {
     const raw = config.get(key);
-    if (raw === undefined) {
-        return fallback;
-    }
+    return raw === undefined ? fallback : parsePort(key, raw);
+}
+
+/** A port as stack config holds it (text): a number, then validatePort. */
+export function parsePort(key: string, raw: string): number {
     const port = raw.trim() === "" ? NaN : Number(raw);
     if (Number.isNaN(port)) {
         throw new ConfigError(`${key} ${JSON.stringify(raw)} is not a TCP port: use a whole number from 1 to 65535`);

@@ -72,7 +72,7 @@ describe("the program on prod-like config", () => {
         assert.ok(named(v120.resources, "xingrin-nginx").dependencies.includes(handOver.urn), "nginx must start after the hand-over");
         // Rerun for any new server or frontend container, also at the same tag (nginx resolves it anew).
         assert.strictEqual(handOver.inputs.triggers.length, 2);
-        assert.match(scriptOf(handOver), /current='xingrin-server-v1\.2\.0 xingrin-frontend-v1\.2\.0'/);
+        assert.match(scriptOf(handOver), /case "\$name" in 'xingrin-server-v1\.2\.0'\|'xingrin-frontend-v1\.2\.0'\) continue/);
     });
 
     it("replaces nginx only for a new image content too: its label names no tag, the hand-over reloads it", () => {

@@ -157,8 +157,8 @@ describe("hostile values through every script builder", () => {
     });
 
     it("agent start: another stack's agent on the host is refused, this stack's and an unlabelled one are replaced (issue 18)", () => {
-        const start = agentStartScript({ image: "agent:v1", serverUrl: "https://s", imageTag: "v1", stack: "xingrin-deploy/prod", worker: "w1" }).text;
-        const withOwner = (owner: string) => runWithFakes(start, { docker: `case "$1" in inspect) printf '%s\\n' "$OWNER" ;; esac`, hostname: "echo worker-1" },
+        const start = agentStartScript({ image: "agent:v1", serverUrl: "https://s", imageTag: "v1", stack: "xingrin-deploy/prod", worker: "worker-1" }).text;
+        const withOwner = (owner: string) => runWithFakes(start, { docker: `case "$1" in inspect) printf '%s\\n' "$OWNER" ;; esac` },
             { env: { WORKER_API_KEY: "k", WORKER_ID: "3", OWNER: owner } });
         const other = withOwner("xingrin-deploy/staging");
         assert.strictEqual(other.status, 1);
